@@ -1,0 +1,29 @@
+using System.CommandLine;
+using SharpBench.Apps;
+using SharpBench.Sites;
+
+namespace SharpBench.Cli.Commands;
+
+public static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("migrate", "Bring each selected site's tables in line with its apps' DocTypes (adds columns and indexes; never drops data)");
+        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
+        {
+            var bench = CliContext.Bench();
+            var registry = new SiteRegistry(bench);
+            foreach (var name in CliContext.SelectedSites(parse, bench))
+            {
+                var site = registry.Find(name) ?? throw new BenchException($"Site {name} does not exist");
+                await Progress.RunAsync($"Migrating {name}", async report =>
+                {
+                    await using var db = await site.OpenDatabaseAsync(ct);
+                    await SiteInstaller.MigrateSchemaAsync(db, AppRegistry.ForBench(bench), report, ct);
+                });
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

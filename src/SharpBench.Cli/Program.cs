@@ -1,0 +1,24 @@
+using System.CommandLine;
+using SharpBench.Cli;
+using SharpBench.Cli.Commands;
+
+var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
+root.Options.Add(CliContext.SiteOption);
+foreach (var command in new Command[]
+{
+    NewSiteCommand.Create(),
+    DropSiteCommand.Create(),
+    UseCommand.Create(),
+    SetConfigCommand.Create(),
+    ShowConfigCommand.Create(),
+    MigrateCommand.Create(),
+    ServeCommand.Create(),
+    StartCommand.Create(),
+})
+{
+    root.Subcommands.Add(command);
+}
+
+// Long-running roles handle SIGTERM themselves (drain, then exit 0); the parser must not
+// install its own handler that would kill them after two seconds.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

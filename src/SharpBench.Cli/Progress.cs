@@ -1,0 +1,33 @@
+using Spectre.Console;
+
+namespace SharpBench.Cli;
+
+/// <summary>
+/// Shows a long operation's steps: a live spinner with the current step on a terminal, plain
+/// lines (one per step) when the output is a pipe or a log.
+/// </summary>
+public static class Progress
+{
+    public static async Task RunAsync(string title, Func<Action<string>, Task> work)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            Console.WriteLine(title);
+            await work(step => Console.WriteLine("  " + step));
+            return;
+        }
+        await AnsiConsole.Status().Spinner(Spinner.Known.Dots).StartAsync(Markup.Escape(title), async ctx =>
+        {
+            string? last = null;
+            await work(step =>
+            {
+                if (last is not null)
+                    AnsiConsole.MarkupLine("[green]✓[/] " + Markup.Escape(last));
+                last = step;
+                ctx.Status(Markup.Escape(step));
+            });
+            if (last is not null)
+                AnsiConsole.MarkupLine("[green]✓[/] " + Markup.Escape(last));
+        });
+    }
+}

@@ -1,0 +1,32 @@
+using System.Reflection;
+using SharpBench.Model;
+
+namespace SharpBench.Apps;
+
+/// <summary>
+/// An installable app, as Frappe's: a name, the DocTypes it ships (Frappe's JSON format) and
+/// its hooks. Apps are .NET assemblies that reference the framework and derive from this class.
+/// </summary>
+public abstract class App
+{
+    public abstract string Name { get; }
+
+    public virtual string Title => Name;
+
+    /// <summary>Modules (Module Def rows) the app owns.</summary>
+    public virtual IReadOnlyList<string> Modules => [];
+
+    /// <summary>The app's DocType definitions, in install order.</summary>
+    public virtual IEnumerable<DocTypeMeta> DocTypes() => [];
+
+    /// <summary>Reads every embedded <c>*.json</c> resource of the app's assembly as a DocType.</summary>
+    protected static IEnumerable<DocTypeMeta> EmbeddedDocTypes(Assembly assembly, string prefix)
+    {
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return DocTypeMeta.Parse(reader.ReadToEnd(), resource);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using SharpBench.Model;
+
+namespace SharpBench.Apps;
+
+/// <summary>The core app every site has, named <c>frappe</c> as in Frappe.</summary>
+public sealed class FrappeApp : App
+{
+    public static readonly FrappeApp Instance = new();
+
+    public override string Name => "frappe";
+
+    public override string Title => "Frappe Framework";
+
+    public override IReadOnlyList<string> Modules => ["Core", "Desk", "Custom", "Automation"];
+
+    private static readonly Lazy<IReadOnlyList<DocTypeMeta>> Loaded = new(() => EmbeddedDocTypes(typeof(FrappeApp).Assembly, "frappe/").ToList());
+
+    public override IEnumerable<DocTypeMeta> DocTypes() => Loaded.Value;
+}

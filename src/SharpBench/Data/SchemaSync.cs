@@ -1,0 +1,79 @@
+using SharpBench.Model;
+
+namespace SharpBench.Data;
+
+/// <summary>
+/// Brings a DocType's table in line with its meta: creates it when missing, and on later runs
+/// adds the columns and indexes that are new. It never drops or narrows a column, so a sync can
+/// not lose data.
+/// </summary>
+public static class SchemaSync
+{
+    public static async Task SyncAsync(Database db, DocTypeMeta meta, CancellationToken ct = default)
+    {
+        if (meta.Single || meta.IsVirtual == 1)
+            return;
+        var d = db.Dialect;
+        var table = meta.TableName;
+        var columns = ColumnsOf(meta);
+        var existing = await d.ColumnsAsync(db, table, ct);
+        if (existing.Count == 0)
+        {
+            await db.ExecuteAsync(d.CreateTable(table, columns, "name"), [], ct);
+        }
+        else
+        {
+            foreach (var column in columns.Where(c => !existing.Contains(c.Name.ToLowerInvariant())))
+                await db.ExecuteAsync(d.AddColumn(table, column), [], ct);
+        }
+        await SyncIndexesAsync(db, meta, ct);
+    }
+
+    public static List<ColumnSpec> ColumnsOf(DocTypeMeta meta)
+    {
+        var columns = new List<ColumnSpec>(ColumnSpec.Standard(meta.Autoname == "autoincrement"));
+        if (meta.IsChild)
+            columns.AddRange(ColumnSpec.Child);
+        columns.AddRange(meta.DataFields.Select(ColumnSpec.ForField));
+        if (!meta.IsChild)
+            columns.AddRange(ColumnSpec.Meta);
+        return columns;
+    }
+
+    private static async Task SyncIndexesAsync(Database db, DocTypeMeta meta, CancellationToken ct)
+    {
+        var d = db.Dialect;
+        var table = meta.TableName;
+        var wanted = new List<(string Column, bool Unique)>();
+        if (meta.IsChild)
+            wanted.Add(("parent", false));
+        else
+            wanted.Add(("modified", false));
+        foreach (var f in meta.DataFields)
+        {
+            // Long text columns cannot carry a plain index in MariaDB; Frappe skips them too.
+            if (f.Storage is ColumnKind.Text or ColumnKind.LongText or ColumnKind.Json)
+                continue;
+            if (f.Unique == 1)
+                wanted.Add((f.FieldName, true));
+            else if (f.SearchIndex == 1)
+                wanted.Add((f.FieldName, false));
+        }
+        var existing = await d.IndexesAsync(db, table, ct);
+        foreach (var (column, unique) in wanted)
+        {
+            var name = d.IndexName(table, column, unique);
+            if (existing.Contains(name))
+                continue;
+            try
+            {
+                await db.ExecuteAsync(d.CreateIndex(table, name, [column], unique), [], ct);
+            }
+            catch (System.Data.Common.DbException e) when (unique)
+            {
+                throw new Sites.BenchException(
+                    $"Cannot make {meta.Name}.{column} unique: the table already holds duplicate values ({e.Message}).", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SharpBench.Sites;
+
+namespace SharpBench.Http;
+
+/// <summary>
+/// The web backend role (<c>bench serve</c>), and the host every other in-process role of
+/// <c>bench start</c> joins. Features add their endpoints through <see cref="Modules"/>.
+/// </summary>
+public static class WebServer
+{
+    /// <summary>Endpoint groups beyond ping (REST API, realtime, …), registered at start-up by each capability.</summary>
+    public static readonly List<IWebModule> Modules = [];
+
+    public static WebApplication Build(Bench bench, string bind, int port, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = bench.Root, Args = [] });
+        builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{port}");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // Frappe's nginx allows 50 MB bodies; anything bigger is refused before it is read.
+            k.Limits.MaxRequestBodySize = 50L * 1024 * 1024;
+        });
+        Logging.Configure(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton(bench);
+        builder.Services.AddSingleton<SiteRegistry>();
+        builder.Services.AddSingleton<SiteResolver>();
+        builder.Services.AddHealthChecks();
+        foreach (var module in Modules)
+            module.ConfigureServices(builder.Services);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<SiteMiddleware>();
+        app.MapHealthChecks("/healthz");
+        PingEndpoint.Map(app);
+        foreach (var module in Modules)
+            module.Map(app);
+        return app;
+    }
+}
+
+public interface IWebModule
+{
+    void ConfigureServices(IServiceCollection services);
+
+    void Map(WebApplication app);
+}

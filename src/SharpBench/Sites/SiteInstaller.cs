@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Identity;
+using SharpBench.Apps;
+using SharpBench.Data;
+
+namespace SharpBench.Sites;
+
+/// <summary>
+/// Fills a new site's empty database: framework tables, every DocType of the bench's apps,
+/// the standard roles and the users Administrator and Guest.
+/// </summary>
+public static class SiteInstaller
+{
+    public static readonly string[] StandardRoles = ["Administrator", "System Manager", "All", "Guest", "Desk User"];
+
+    public static async Task InstallAsync(Database db, IReadOnlyList<App> apps, string adminPassword, Action<string> progress, CancellationToken ct = default)
+    {
+        progress("Creating framework tables");
+        await SystemTables.EnsureAsync(db, ct);
+        await MigrateSchemaAsync(db, apps, progress, ct);
+
+        progress("Creating roles and users");
+        await db.BeginAsync(ct);
+        var now = DbTime.Now();
+        foreach (var app in apps)
+            foreach (var module in app.Modules)
+                await InsertIfMissingAsync(db, "tabModule Def", module, now, new() { ["module_name"] = module, ["app_name"] = app.Name }, ct);
+        foreach (var role in StandardRoles)
+            await InsertIfMissingAsync(db, "tabRole", role, now, new() { ["role_name"] = role, ["desk_access"] = role == "Guest" ? 0 : 1 }, ct);
+        await InsertUserAsync(db, "Administrator", "admin@example.com", "Administrator", "System User", ["Administrator"], now, ct);
+        await InsertUserAsync(db, "Guest", "guest@example.com", "Guest", "Website User", ["Guest"], now, ct);
+        await SetPasswordAsync(db, "Administrator", adminPassword, ct);
+        await db.CommitAsync(ct);
+    }
+
+    /// <summary>Creates or extends the table of every DocType; safe to run on a site with data.</summary>
+    public static async Task MigrateSchemaAsync(Database db, IReadOnlyList<App> apps, Action<string> progress, CancellationToken ct = default)
+    {
+        await SystemTables.EnsureAsync(db, ct);
+        foreach (var app in apps)
+        {
+            foreach (var meta in app.DocTypes())
+            {
+                progress($"Syncing {app.Name}: {meta.Name}");
+                await SchemaSync.SyncAsync(db, meta, ct);
+            }
+        }
+    }
+
+    private static async Task InsertIfMissingAsync(Database db, string table, string name, DateTime now, Dictionary<string, object?> values, CancellationToken ct)
+    {
+        if (await Rows.ExistsAsync(db, table, name, ct))
+            return;
+        values["name"] = name;
+        values["owner"] = "Administrator";
+        values["modified_by"] = "Administrator";
+        values["creation"] = now;
+        values["modified"] = now;
+        await Rows.InsertAsync(db, table, values, ct);
+    }
+
+    private static async Task InsertUserAsync(Database db, string name, string email, string firstName, string userType, string[] roles, DateTime now, CancellationToken ct)
+    {
+        if (await Rows.ExistsAsync(db, "tabUser", name, ct))
+            return;
+        await InsertIfMissingAsync(db, "tabUser", name, now, new()
+        {
+            ["email"] = email,
+            ["first_name"] = firstName,
+            ["full_name"] = firstName,
+            ["enabled"] = 1,
+            ["user_type"] = userType,
+            ["simultaneous_sessions"] = 2,
+        }, ct);
+        var idx = 1;
+        foreach (var role in roles)
+        {
+            await Rows.InsertAsync(db, "tabHas Role", new Dictionary<string, object?>
+            {
+                ["name"] = Guid.NewGuid().ToString("N")[..10],
+                ["owner"] = "Administrator",
+                ["modified_by"] = "Administrator",
+                ["creation"] = now,
+                ["modified"] = now,
+                ["parent"] = name,
+                ["parentfield"] = "roles",
+                ["parenttype"] = "User",
+                ["idx"] = idx++,
+                ["role"] = role,
+            }, ct);
+        }
+    }
+
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    /// <summary>Stores a login password as a one-way hash in <c>__Auth</c>, as Frappe does.</summary>
+    public static async Task SetPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
+    {
+        var hash = Hasher.HashPassword(user, password);
+        var d = db.Dialect;
+        await db.ExecuteAsync(
+            $"DELETE FROM {d.Quote("__Auth")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("name")} = @p1 AND {d.Quote("fieldname")} = @p2",
+            ["User", user, "password"], ct);
+        await Rows.InsertAsync(db, "__Auth", new Dictionary<string, object?>
+        {
+            ["doctype"] = "User",
+            ["name"] = user,
+            ["fieldname"] = "password",
+            ["password"] = hash,
+            ["encrypted"] = 0,
+        }, ct);
+    }
+
+    public static async Task<bool> CheckPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
+    {
+        var d = db.Dialect;
+        var hash = await db.ScalarAsync(
+            $"SELECT {d.Quote("password")} FROM {d.Quote("__Auth")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("name")} = @p1 AND {d.Quote("fieldname")} = @p2",
+            ["User", user, "password"], ct) as string;
+        return hash is not null && Hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed;
+    }
+}

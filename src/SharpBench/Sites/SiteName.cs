@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace SharpBench.Sites;
+
+/// <summary>
+/// Site names become folder names and database names, so every name is checked here before
+/// any path is built from it. A request header or a CLI argument never reaches the file system
+/// without passing through <see cref="IsValid"/>.
+/// </summary>
+public static partial class SiteName
+{
+    public const int MaxLength = 64;
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Shape();
+
+    public static bool IsValid(string? name) => Explain(name) is null;
+
+    /// <summary>Returns why <paramref name="name"/> is not a usable site name, or null when it is.</summary>
+    public static string? Explain(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+            return "a site name is required";
+        if (name.Length > MaxLength)
+            return $"a site name is at most {MaxLength} characters (got {name.Length})";
+        if (name.StartsWith('.'))
+            return "a site name may not start with a dot";
+        if (name.Contains("..", StringComparison.Ordinal))
+            return "a site name may not contain '..'";
+        if (!Shape().IsMatch(name))
+            return "a site name may contain only letters, digits, '.', '-' and '_' (no spaces or slashes)";
+        if (name is "assets" or "apps.txt" or "apps.json" or "common_site_config.json" or "currentsite.txt")
+            return $"'{name}' is reserved in the sites folder";
+        return null;
+    }
+
+    public static void Validate(string? name)
+    {
+        var why = Explain(name);
+        if (why is not null)
+            throw new BenchException($"Invalid site name '{name}': {why}.");
+    }
+}
