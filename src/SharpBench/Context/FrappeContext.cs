@@ -1,0 +1,81 @@
+using SharpBench.Data;
+using SharpBench.Sites;
+
+namespace SharpBench;
+
+/// <summary>
+/// Everything one unit of work (an HTTP request, a job, a CLI command) runs with, as
+/// <c>frappe.local</c> is in Frappe: the site, the user, and one lazily opened database
+/// connection with its transaction. Work queued with <see cref="AfterCommit"/> (jobs enqueued
+/// after commit, realtime events) runs only if the transaction commits, and is dropped on rollback.
+/// </summary>
+public sealed class FrappeContext(Site site, string user, IServiceProvider? services = null) : IAsyncDisposable
+{
+    private Database? _db;
+    private readonly List<Func<Task>> _afterCommit = [];
+    private readonly List<Func<Task>> _afterRollback = [];
+
+    public Site Site { get; } = site;
+
+    /// <summary>The session user; "Guest" when nobody is logged in.</summary>
+    public string User { get; set; } = user;
+
+    public IServiceProvider? Services { get; } = services;
+
+    /// <summary>Free-form per-unit state (flags, caches) other capabilities hang on the context.</summary>
+    public Dictionary<string, object?> Items { get; } = new(StringComparer.Ordinal);
+
+    public bool IsAdministrator => User == "Administrator";
+
+    public bool IsGuest => User == "Guest";
+
+    /// <summary>The site database, opened on first use with a transaction begun.</summary>
+    public async Task<Database> DbAsync(CancellationToken ct = default)
+    {
+        if (_db is null)
+        {
+            _db = await Site.OpenDatabaseAsync(ct);
+            await _db.BeginAsync(ct);
+        }
+        else if (!_db.InTransaction)
+        {
+            await _db.BeginAsync(ct);
+        }
+        return _db;
+    }
+
+    public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
+
+    public void AfterRollback(Func<Task> action) => _afterRollback.Add(action);
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        if (_db is not null)
+            await _db.CommitAsync(ct);
+        var pending = _afterCommit.ToList();
+        _afterCommit.Clear();
+        _afterRollback.Clear();
+        foreach (var action in pending)
+            await action();
+    }
+
+    public async Task RollbackAsync(CancellationToken ct = default)
+    {
+        if (_db is not null)
+            await _db.RollbackAsync(ct);
+        _afterCommit.Clear();
+        var pending = _afterRollback.ToList();
+        _afterRollback.Clear();
+        foreach (var action in pending)
+            await action();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+            _db = null;
+        }
+    }
+}
