@@ -1,0 +1,23 @@
+namespace SharpBench.Tests.Support;
+
+/// <summary>
+/// Addresses of the real servers tests/services/start.sh runs on loopback. The environment
+/// variables it exports win; the defaults are the ports that script uses.
+/// </summary>
+public static class TestServices
+{
+    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
+
+    public static string MariaDbHost => Env("SB_MARIADB_HOST", "127.0.0.1");
+    public static int MariaDbPort => int.Parse(Env("SB_MARIADB_PORT", "13306"), System.Globalization.CultureInfo.InvariantCulture);
+    public static string MariaDbRootUser => Env("SB_MARIADB_ROOT_USER", "root");
+    public static string MariaDbRootPassword => Env("SB_MARIADB_ROOT_PASSWORD", "root");
+
+    public static string PostgresHost => Env("SB_POSTGRES_HOST", "127.0.0.1");
+    public static int PostgresPort => int.Parse(Env("SB_POSTGRES_PORT", "15432"), System.Globalization.CultureInfo.InvariantCulture);
+    public static string PostgresRootUser => Env("SB_POSTGRES_ROOT_USER", "postgres");
+    public static string PostgresRootPassword => Env("SB_POSTGRES_ROOT_PASSWORD", "postgres");
+
+    public static string RedisQueue => Env("SB_REDIS_QUEUE", "redis://127.0.0.1:16379");
+    public static string RedisCache => Env("SB_REDIS_CACHE", "redis://127.0.0.1:16380");
+}
