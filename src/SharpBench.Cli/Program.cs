@@ -14,6 +14,7 @@ foreach (var command in new Command[]
     MigrateCommand.Create(),
     ServeCommand.Create(),
     StartCommand.Create(),
+    WorkerCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

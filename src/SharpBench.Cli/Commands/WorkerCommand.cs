@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using SharpBench.Apps;
+using SharpBench.Jobs;
+using SharpBench.Sites;
+
+namespace SharpBench.Cli.Commands;
+
+/// <summary>
+/// <c>bench worker</c>: the queue-short / queue-long role. Needs <c>redis_queue</c> (another process
+/// has to reach the queue). SIGTERM or Ctrl+C is a warm stop: no new job, running jobs finish
+/// within their timeouts, exit 0.
+/// </summary>
+public static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var queue = new Option<string?>("--queue") { Description = "Queues to work on, in priority order (default: short,default,long, then custom queues)" };
+        var burst = new Option<bool>("--burst") { Description = "Run until the queues are empty, then exit" };
+        var quiet = new Option<bool>("--quiet") { Description = "Log warnings and errors only" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at the same time in this worker", DefaultValueFactory = _ => 1 };
+        var command = new Command("worker", "Run a background job worker on the Redis queues") { queue, burst, quiet, concurrency };
+        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
+        {
+            var bench = CliContext.Bench();
+            var settings = QueueSettings.For(bench);
+            if (settings.RedisQueue is null)
+                throw new BenchException("bench worker needs a Redis queue: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT), or use bench start, which runs jobs in-process.");
+            var queues = settings.ParseQueueList(parse.GetValue(queue));
+            var n = parse.GetValue(concurrency);
+            if (n < 1)
+                throw new BenchException("--concurrency must be 1 or more.");
+            LoadApps(bench);
+
+            using var loggers = LoggerFactory.Create(b =>
+            {
+                Logging.Configure(b);
+                if (parse.GetValue(quiet))
+                    b.SetMinimumLevel(LogLevel.Warning);
+            });
+            var logger = loggers.CreateLogger("bench.worker");
+            using var stop = new CancellationTokenSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                stop.Cancel();
+            });
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+            {
+                c.Cancel = true;
+                stop.Cancel();
+            });
+            var worker = new Worker(JobBackends.For(settings), settings,
+                new WorkerOptions { Queues = queues, Burst = parse.GetValue(burst), Concurrency = n, ReclaimGrace = settings.ReclaimGrace },
+                new SiteRegistry(bench), logger);
+            await worker.RunAsync(stop.Token);
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Loads the bench's apps; an app listed in apps.txt without an assembly is an operator error.</summary>
+    public static void LoadApps(Bench bench)
+    {
+        var missing = AppLoader.LoadBenchApps(bench);
+        if (missing.Count > 0)
+            Console.Error.WriteLine($"Warning: apps in sites/apps.txt without an assembly under apps/: {string.Join(", ", missing)}");
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SharpBench.Apps;
+using SharpBench.Sites;
+
+namespace SharpBench.Jobs;
+
+/// <summary>
+/// Runs one job as Frappe's <c>execute_job</c> does: a fresh context on the job's site as the
+/// job's user, commit on success, rollback on failure. Lock contention (deadlock, lock wait) is
+/// retried up to five times with a growing pause, as the same user. A failure keeps the
+/// exception with its stack and writes an Error Log in the site; a timeout cancels the job.
+/// </summary>
+public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
+{
+    public const int MaxRetries = 5;
+
+    /// <summary>Pause before retry n (1-based); Frappe sleeps n seconds.</summary>
+    public static TimeSpan RetryDelay(int retry) => TimeSpan.FromSeconds(retry);
+
+    /// <summary>Runs the job and returns it with its final status, result or exception set.</summary>
+    /// <param name="stop">Cancelled when someone stops the job (RQ Job "stop").</param>
+    public async Task<JobRecord> RunAsync(JobRecord job, CancellationToken stop)
+    {
+        job.StartedAt ??= JobRecord.Now();
+        var site = sites.Find(job.Site);
+        var method = MethodRegistry.Find(job.Method);
+        if (site is null)
+            return Fail(job, $"Site {job.Site} does not exist (dropped after the job was queued?)");
+        if (method is null)
+            return Fail(job, $"Method {job.Method} is not registered in this worker; is its app in sites/apps.txt and under apps/?");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(job.Timeout));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stop);
+        for (var retry = 0; ; retry++)
+        {
+            var context = new FrappeContext(site, job.User);
+            context.Items["job"] = job;
+            try
+            {
+                // WaitAsync returns at the timeout even when the method ignores its token; the
+                // method then runs on detached, and its context (and transaction) is disposed.
+                var result = await method.Invoke(context, (System.Text.Json.Nodes.JsonObject)job.Kwargs.DeepClone(), linked.Token).WaitAsync(linked.Token);
+                await context.CommitAsync(linked.Token);
+                job.Status = JobStatus.Finished;
+                job.Result = SerializeResult(result);
+                job.ExcInfo = null;
+                break;
+            }
+            catch (Exception e) when (linked.IsCancellationRequested)
+            {
+                await SafeRollbackAsync(context);
+                if (timeout.IsCancellationRequested && !stop.IsCancellationRequested)
+                {
+                    Fail(job, $"JobTimeoutException: Task exceeded maximum timeout value ({job.Timeout} seconds)\n{e}");
+                    await WriteErrorLogAsync(site, job);
+                }
+                else
+                {
+                    job.Status = JobStatus.Canceled;
+                    job.ExcInfo = "Stopped: the job was stopped while it ran.";
+                }
+                break;
+            }
+            catch (Exception e)
+            {
+                await SafeRollbackAsync(context);
+                if (retry < MaxRetries && RetryableErrors.IsRetryable(e))
+                {
+                    JobLog.Retrying(logger, job.Method, job.Id, e.Message, retry + 1, MaxRetries);
+                    await context.DisposeAsync();
+                    try
+                    {
+                        await Task.Delay(RetryDelay(retry + 1), linked.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Loop once more; the cancelled token ends the attempt as a timeout/stop.
+                    }
+                    continue;
+                }
+                Fail(job, e.ToString());
+                await WriteErrorLogAsync(site, job);
+                break;
+            }
+            finally
+            {
+                await context.DisposeAsync();
+            }
+        }
+        job.EndedAt = JobRecord.Now();
+        return job;
+    }
+
+    private static JobRecord Fail(JobRecord job, string excInfo)
+    {
+        job.Status = JobStatus.Failed;
+        job.ExcInfo = excInfo;
+        job.EndedAt = JobRecord.Now();
+        return job;
+    }
+
+    private static async Task SafeRollbackAsync(FrappeContext context)
+    {
+        try
+        {
+            await context.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The connection may be gone (that may be the failure); disposing it rolls back.
+        }
+    }
+
+    private async Task WriteErrorLogAsync(Site site, JobRecord job)
+    {
+        try
+        {
+            await ErrorLog.WriteAsync(site, job.Method, $"Job {job.Id} ({job.Method}) failed on queue {job.Queue} as {job.User}\n\n{job.ExcInfo}", job.Id);
+        }
+        catch (Exception e)
+        {
+            JobLog.ErrorLogFailed(logger, job.Id, site.Name, e.Message);
+        }
+    }
+
+    private static string? SerializeResult(object? result)
+    {
+        if (result is null)
+            return null;
+        try
+        {
+            return JsonSerializer.Serialize(result, result.GetType());
+        }
+        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return JsonSerializer.Serialize(result.ToString());
+        }
+    }
+}

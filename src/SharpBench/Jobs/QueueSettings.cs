@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using SharpBench.Sites;
+
+namespace SharpBench.Jobs;
+
+/// <summary>
+/// The bench's job queues and their settings, read from common config as Frappe reads them:
+/// <c>short</c>, <c>default</c>, <c>long</c> (300/300/1500 s), then each key of <c>workers</c>
+/// (a key named like a built-in queue overrides it). The order is the default worker priority.
+/// </summary>
+public sealed class QueueSettings
+{
+    public static readonly IReadOnlyList<(string Name, int Timeout)> BuiltIn = [("short", 300), ("default", 300), ("long", 1500)];
+
+    public const int DefaultResultsTtl = 600;
+    public const int DefaultFailureTtl = 7 * 24 * 3600;
+
+    private QueueSettings(string benchId, IReadOnlyList<(string Name, int Timeout)> queues, int resultsTtl, int failureTtl, string? redisQueue, int reclaimGrace)
+    {
+        ReclaimGrace = TimeSpan.FromSeconds(reclaimGrace);
+        BenchId = benchId;
+        Queues = queues;
+        ResultsTtl = resultsTtl;
+        FailureTtl = failureTtl;
+        RedisQueue = redisQueue;
+    }
+
+    /// <summary>Prefix of every Redis key of this bench, so benches can share one Redis.</summary>
+    public string BenchId { get; }
+
+    /// <summary>Known queues in default priority order, with their default timeout in seconds.</summary>
+    public IReadOnlyList<(string Name, int Timeout)> Queues { get; }
+
+    public IEnumerable<string> QueueNames => Queues.Select(q => q.Name);
+
+    public int ResultsTtl { get; }
+
+    /// <summary>
+    /// <c>worker_reclaim_grace</c> (s, default 30): how long the queue entry of a worker that stopped
+    /// heartbeating waits before another worker takes it over (see <see cref="RedisScripts.Reclaim"/>).
+    /// </summary>
+    public TimeSpan ReclaimGrace { get; }
+    public int FailureTtl { get; }
+
+    /// <summary>The <c>redis_queue</c> URL, or null for the in-process queue of <c>bench start</c>.</summary>
+    public string? RedisQueue { get; }
+
+    public static QueueSettings For(Bench bench) => From(bench.Root, new SiteConfig(bench.ReadCommonConfig()));
+
+    /// <summary>Settings as a site sees them (its config merged over the common config).</summary>
+    public static QueueSettings For(Site site) =>
+        From(Path.GetDirectoryName(Path.GetDirectoryName(site.Path)!)!, site.Config);
+
+    public static QueueSettings From(string benchRoot, SiteConfig config)
+    {
+        var queues = BuiltIn.ToList();
+        if (config.Values["workers"] is JsonObject workers)
+        {
+            foreach (var (name, value) in workers)
+            {
+                // As in Frappe, an entry without a timeout gets 300 s, even when it overrides `long`.
+                var timeout = value is JsonObject o && new SiteConfig(o).GetInt("timeout") is { } t && t > 0 ? t : 300;
+                var at = queues.FindIndex(q => q.Name == name);
+                if (at >= 0)
+                    queues[at] = (name, timeout);
+                else
+                    queues.Add((name, timeout));
+            }
+        }
+        return new QueueSettings(
+            config.GetString("bench_id") is { Length: > 0 } id ? id : DeriveBenchId(benchRoot),
+            queues,
+            config.GetInt("rq_results_ttl") ?? DefaultResultsTtl,
+            config.GetInt("rq_job_failure_ttl") ?? DefaultFailureTtl,
+            config.GetString("redis_queue") is { Length: > 0 } url ? url : null,
+            config.GetInt("worker_reclaim_grace") is > 0 and var grace ? grace : 30);
+    }
+
+    /// <summary>Frappe's rule: the absolute bench path without outer slashes, '/' replaced by '-'.</summary>
+    public static string DeriveBenchId(string benchRoot) => Path.GetFullPath(benchRoot).Trim('/').Replace('/', '-');
+
+    public bool IsKnown(string queue) => Queues.Any(q => q.Name == queue);
+
+    public int TimeoutOf(string queue) => Queues.First(q => q.Name == queue).Timeout;
+
+    /// <summary>Checks a queue name, with Frappe's message for an unknown one.</summary>
+    public void Validate(string queue)
+    {
+        if (!IsKnown(queue))
+            throw new ValidationError($"Queue should be one of {string.Join(", ", QueueNames)}");
+    }
+
+    /// <summary>Parses <c>--queue q1,q2</c>; no value means every queue in the default order.</summary>
+    public IReadOnlyList<string> ParseQueueList(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+            return QueueNames.ToList();
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        foreach (var name in names)
+        {
+            if (!IsKnown(name))
+                throw new BenchException($"Unknown queue {name}: queues are {string.Join(", ", QueueNames)} (add custom ones under \"workers\" in common_site_config.json).");
+        }
+        return names;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using SharpBench.Apps;
+using SharpBench.Data;
+using SharpBench.Jobs;
+using SharpBench.Model;
+
+namespace SharpBench.Tests.App;
+
+/// <summary>
+/// Methods the job tests enqueue. Side effects go to files named by the caller (to see every
+/// start, even of runs that were killed) or to a table in the site (to see what committed).
+/// </summary>
+public static class JobMethods
+{
+    public const string MarkerTable = "tabJob Test Marker";
+
+    [FrappeMethod("sb_test_app.jobs.noop")]
+    public static Task<object?> Noop(FrappeContext context, JsonObject kwargs, CancellationToken ct) => Task.FromResult<object?>(null);
+
+    /// <summary>Returns who and where it ran, and its arguments.</summary>
+    [FrappeMethod("sb_test_app.jobs.echo")]
+    public static Task<object?> Echo(FrappeContext context, JsonObject kwargs, CancellationToken ct) =>
+        Task.FromResult<object?>(new JsonObject { ["user"] = context.User, ["site"] = context.Site.Name, ["kwargs"] = kwargs.DeepClone() });
+
+    /// <summary>Appends "tag user" to kwargs.file; sleeps kwargs.sleep_ms first when given.</summary>
+    [FrappeMethod("sb_test_app.jobs.log")]
+    public static async Task<object?> Log(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        if (kwargs["sleep_ms"] is JsonValue sleep)
+            await Task.Delay(sleep.GetValue<int>(), ct);
+        await File.AppendAllTextAsync((string)kwargs["file"]!, $"{(string?)kwargs["tag"]} {context.User}\n", ct);
+        return (string?)kwargs["tag"];
+    }
+
+    /// <summary>
+    /// Idempotent work: notes each start in kwargs.file, waits kwargs.sleep_ms, then writes one row
+    /// keyed by kwargs.key in the site database (skipped when the row exists), committed with the job.
+    /// </summary>
+    [FrappeMethod("sb_test_app.jobs.record")]
+    public static async Task<object?> Record(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        if (kwargs["file"] is JsonValue file)
+            await File.AppendAllTextAsync((string)file!, $"start {Environment.ProcessId}\n", ct);
+        if (kwargs["sleep_ms"] is JsonValue sleep)
+            await Task.Delay(sleep.GetValue<int>(), ct);
+        var db = await context.DbAsync(ct);
+        await EnsureMarkerTableAsync(db, ct);
+        var key = (string)kwargs["key"]!;
+        var table = db.Dialect.Quote(MarkerTable);
+        if (await db.ScalarAsync($"SELECT {db.Dialect.Quote("name")} FROM {table} WHERE {db.Dialect.Quote("name")} = @p0", [key], ct) is null)
+            await db.ExecuteAsync($"INSERT INTO {table} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("owner")}) VALUES (@p0, @p1)", [key, context.User], ct);
+        return key;
+    }
+
+    [FrappeMethod("sb_test_app.jobs.fail")]
+    public static Task<object?> Fail(FrappeContext context, JsonObject kwargs, CancellationToken ct) =>
+        throw new InvalidOperationException("boom: " + (string?)kwargs["why"]);
+
+    /// <summary>Never returns and ignores cancellation, like a job stuck in a blocking call.</summary>
+    [FrappeMethod("sb_test_app.jobs.hang")]
+    public static async Task<object?> Hang(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        await Task.Delay(Timeout.Infinite, CancellationToken.None);
+        return null;
+    }
+
+    /// <summary>Fails with a retryable error until it has been tried kwargs.fail_times times (counted in kwargs.file).</summary>
+    [FrappeMethod("sb_test_app.jobs.flaky")]
+    public static async Task<object?> Flaky(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var file = (string)kwargs["file"]!;
+        await File.AppendAllTextAsync(file, $"try {context.User}\n", ct);
+        var tries = (await File.ReadAllLinesAsync(file, ct)).Length;
+        if (tries <= kwargs["fail_times"]!.GetValue<int>())
+            throw new RetryBackgroundJobException($"locked (try {tries})");
+        return tries;
+    }
+
+    /// <summary>What a document hook does: enqueue follow-up work on the long queue (kwargs passed on).</summary>
+    [FrappeMethod("sb_test_app.jobs.enqueue_long")]
+    public static async Task<object?> EnqueueLong(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var result = await BackgroundJobs.EnqueueAsync(context, "sb_test_app.jobs.record", kwargs, new EnqueueOptions { Queue = "long" }, ct);
+        return result.JobId;
+    }
+
+    public static async Task EnsureMarkerTableAsync(Database db, CancellationToken ct)
+    {
+        if ((await db.Dialect.ColumnsAsync(db, MarkerTable, ct)).Count > 0)
+            return;
+        await db.ExecuteAsync(db.Dialect.CreateTable(MarkerTable,
+            [new ColumnSpec("name", ColumnKind.Varchar, 140, NotNull: true), new ColumnSpec("owner", ColumnKind.Varchar, 140)], "name"), [], ct);
+    }
+}
