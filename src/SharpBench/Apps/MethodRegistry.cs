@@ -22,7 +22,11 @@ public static class MethodRegistry
     public static void Register(string name, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> invoke, WhitelistAttribute? whitelist = null) =>
         Register(new FrappeMethod(name, invoke, whitelist));
 
-    public static FrappeMethod? Find(string name) => Methods.GetValueOrDefault(name);
+    public static FrappeMethod? Find(string name)
+    {
+        MethodDiscovery.EnsureScanned();
+        return Methods.GetValueOrDefault(name);
+    }
 
     public static IEnumerable<FrappeMethod> All => Methods.Values;
 }

@@ -25,6 +25,15 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     /// <summary>Free-form per-unit state (flags, caches) other capabilities hang on the context.</summary>
     public Dictionary<string, object?> Items { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// User-facing messages (Frappe's <c>message_log</c>): sent to HTTP clients as
+    /// <c>_server_messages</c>, on successes too.
+    /// </summary>
+    public List<ServerMessage> Messages { get; } = [];
+
+    public void MsgPrint(string message, string? title = null, string? indicator = null) =>
+        Messages.Add(new ServerMessage(message, title, indicator));
+
     public bool IsAdministrator => User == "Administrator";
 
     public bool IsGuest => User == "Guest";

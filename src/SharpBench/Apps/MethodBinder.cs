@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SharpBench.Apps;
+
+/// <summary>
+/// Turns a static C# method into a <see cref="FrappeMethod"/>: keyword arguments are bound to
+/// parameters by name with Frappe's coercions (JSON text for structured parameters,
+/// <c>"true"/"false"/"1"/"0"</c> for bools, numeric strings for numbers). Unknown keys are
+/// dropped unless the method takes a <c>JsonObject kwargs</c>; <c>ignore_permissions</c> and
+/// <c>flags</c> never reach a method. <see cref="FrappeContext"/> and
+/// <see cref="CancellationToken"/> parameters are supplied by the caller.
+/// </summary>
+public static class MethodBinder
+{
+    private static readonly string[] Stripped = ["ignore_permissions", "flags", "cmd"];
+
+    public static FrappeMethod Create(string name, MethodInfo method, WhitelistAttribute? whitelist)
+    {
+        if (!method.IsStatic)
+            throw new InvalidOperationException($"{method.DeclaringType?.FullName}.{method.Name}: whitelisted methods must be static");
+        var parameters = method.GetParameters();
+        var shortName = name[(name.LastIndexOf('.') + 1)..];
+        return new FrappeMethod(name, async (context, kwargs, ct) =>
+        {
+            var args = new object?[parameters.Length];
+            var missing = new List<string>();
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var p = parameters[i];
+                if (p.ParameterType == typeof(FrappeContext))
+                    args[i] = context;
+                else if (p.ParameterType == typeof(CancellationToken))
+                    args[i] = ct;
+                else if (p.ParameterType == typeof(JsonObject) && p.Name == "kwargs")
+                    args[i] = WithoutStripped(kwargs);
+                else if (!Stripped.Contains(p.Name) && kwargs.TryGetPropertyValue(p.Name!, out var node))
+                    args[i] = Coerce(p, node);
+                else if (p.HasDefaultValue)
+                    args[i] = p.DefaultValue;
+                else if (!IsNullable(p))
+                    missing.Add(p.Name!);
+            }
+            if (missing.Count > 0)
+            {
+                var plural = missing.Count == 1 ? "argument" : "arguments";
+                throw new FrappeArgumentError(
+                    $"{shortName}() missing {missing.Count} required positional {plural}: {string.Join(" and ", missing.Select(r => $"'{r}'"))}");
+            }
+            object? result;
+            try
+            {
+                result = method.Invoke(null, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+            return await Unwrap(result);
+        }, whitelist);
+    }
+
+    private static JsonObject WithoutStripped(JsonObject kwargs)
+    {
+        var copy = new JsonObject();
+        foreach (var (k, v) in kwargs)
+            if (!Stripped.Contains(k))
+                copy[k] = v?.DeepClone();
+        return copy;
+    }
+
+    /// <summary>A parameter declared nullable (<c>string?</c>, <c>int?</c>) is optional and arrives as null when absent.</summary>
+    private static bool IsNullable(ParameterInfo p) =>
+        Nullable.GetUnderlyingType(p.ParameterType) is not null
+        || (!p.ParameterType.IsValueType && new NullabilityInfoContext().Create(p).WriteState == NullabilityState.Nullable);
+
+    private static async Task<object?> Unwrap(object? result)
+    {
+        switch (result)
+        {
+            case null:
+                return null;
+            case Task task:
+                await task;
+                var type = task.GetType();
+                if (type.IsGenericType && type.GetProperty("Result") is { } prop && prop.PropertyType.Name != "VoidTaskResult")
+                    return prop.GetValue(task);
+                return null;
+            case ValueTask vt:
+                await vt;
+                return null;
+            default:
+                var t = result.GetType();
+                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(ValueTask<>))
+                    return await (Task<object?>)typeof(MethodBinder).GetMethod(nameof(AwaitValueTask), BindingFlags.NonPublic | BindingFlags.Static)!
+                        .MakeGenericMethod(t.GetGenericArguments()[0]).Invoke(null, [result])!;
+                return result;
+        }
+    }
+
+    private static async Task<object?> AwaitValueTask<T>(ValueTask<T> task) => await task;
+
+    /// <summary>Converts one keyword argument to a parameter's type, or throws FrappeTypeError (417).</summary>
+    public static object? Coerce(ParameterInfo p, JsonNode? node)
+    {
+        var type = Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType;
+        if (node is null || node.GetValueKind() == JsonValueKind.Null)
+        {
+            if (!p.ParameterType.IsValueType || Nullable.GetUnderlyingType(p.ParameterType) is not null)
+                return null;
+            return p.HasDefaultValue ? p.DefaultValue : Fail(p, type, node);
+        }
+        if (type == typeof(JsonNode))
+            return node.DeepClone();
+        var kind = node.GetValueKind();
+        var text = kind == JsonValueKind.String ? node.GetValue<string>() : null;
+        if (type == typeof(string))
+            return text ?? node.ToJsonString();
+        if (type == typeof(bool))
+        {
+            if (kind == JsonValueKind.True)
+                return true;
+            if (kind == JsonValueKind.False)
+                return false;
+            if (kind == JsonValueKind.Number)
+                return node.GetValue<double>() != 0;
+            return text?.Trim().ToLowerInvariant() switch
+            {
+                "true" or "1" or "yes" or "on" => true,
+                "false" or "0" or "no" or "off" => false,
+                _ => Fail(p, type, node),
+            };
+        }
+        if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal))
+        {
+            var raw = kind == JsonValueKind.Number ? node.ToJsonString() : text?.Trim();
+            if (raw is null)
+                return Fail(p, type, node);
+            try
+            {
+                if (type == typeof(double))
+                    return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (type == typeof(decimal))
+                    return decimal.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+                // Python's int() accepts "3" and a float that is whole, not "3.5".
+                var d = decimal.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (d != decimal.Truncate(d))
+                    return Fail(p, type, node);
+                return type == typeof(int) ? checked((int)d) : checked((long)d);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                return Fail(p, type, node);
+            }
+        }
+        if (type == typeof(JsonObject) || type == typeof(JsonArray))
+        {
+            var value = text is not null ? ParseJson(text) : node.DeepClone();
+            if (value is not null && value.GetType() == type)
+                return value;
+            // A bare string where a list is wanted is taken as a one-item list, as Frappe's helpers do.
+            if (type == typeof(JsonArray) && text is not null && value is null)
+                return new JsonArray(text);
+            return Fail(p, type, node);
+        }
+        if (type == typeof(string[]) || type == typeof(List<string>))
+        {
+            var value = text is not null ? ParseJson(text) ?? new JsonArray(text) : node;
+            if (value is JsonArray a && a.All(x => x is JsonValue v && v.GetValueKind() == JsonValueKind.String))
+            {
+                var list = a.Select(x => x!.GetValue<string>()).ToList();
+                return type == typeof(string[]) ? list.ToArray() : list;
+            }
+            return Fail(p, type, node);
+        }
+        throw new InvalidOperationException($"Parameter '{p.Name}' of type {type.Name} cannot be bound from a request");
+    }
+
+    private static JsonNode? ParseJson(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static object Fail(ParameterInfo p, Type type, JsonNode? node) =>
+        throw new FrappeTypeError($"Argument '{p.Name}' should be of type '{PythonName(type)}' but got '{PythonName(node)}' instead.");
+
+    private static string PythonName(Type t) =>
+        t == typeof(bool) ? "bool"
+        : t == typeof(int) || t == typeof(long) ? "int"
+        : t == typeof(double) || t == typeof(decimal) ? "float"
+        : t == typeof(JsonObject) ? "dict"
+        : t == typeof(JsonArray) || t == typeof(string[]) || t == typeof(List<string>) ? "list"
+        : "str";
+
+    private static string PythonName(JsonNode? node) => node?.GetValueKind() switch
+    {
+        null or JsonValueKind.Null => "NoneType",
+        JsonValueKind.String => "str",
+        JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValueKind.Number => node.ToJsonString().Contains('.', StringComparison.Ordinal) ? "float" : "int",
+        JsonValueKind.Array => "list",
+        _ => "dict",
+    };
+}
