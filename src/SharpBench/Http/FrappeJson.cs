@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace SharpBench.Http;
 
 /// <summary>
-/// JSON as Frappe sends it: compact, non-ASCII escaped as \uXXXX. (The default encoder also
-/// escapes &lt; &gt; &amp; and ', which any JSON parser reads back the same; see docs/compatibility.md.)
+/// JSON as Frappe sends it: compact, non-ASCII escaped as \uXXXX, HTML characters left alone
+/// (<see cref="AsciiJsonEncoder"/>).
 /// </summary>
 public static class FrappeJson
 {
@@ -13,6 +13,7 @@ public static class FrappeJson
     {
         WriteIndented = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = AsciiJsonEncoder.Instance,
     };
 
     public const string ContentType = "application/json";

@@ -14,7 +14,10 @@ namespace SharpBench.Http;
 public static class WebServer
 {
     /// <summary>Endpoint groups beyond ping (REST API, realtime, …), registered at start-up by each capability.</summary>
-    public static readonly List<IWebModule> Modules = [];
+    public static readonly List<IWebModule> Modules =
+    [
+        new ApiModule(),
+    ];
 
     public static WebApplication Build(Bench bench, string bind, int port, Action<WebApplicationBuilder>? configure = null)
     {

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SharpBench.Auth;
+
+namespace SharpBench.Http;
+
+/// <summary>Frappe's REST API (<c>/api</c>, <c>/api/v1</c>), legacy <c>cmd=</c> RPC on <c>/</c>, and the login and app pages.</summary>
+public sealed class ApiModule : IWebModule
+{
+    public void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public void Map(WebApplication app)
+    {
+        SessionStore.Log ??= app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SharpBench.Auth");
+        app.Map("/api/{**rest}", ApiRoutes.HandleAsync);
+        app.Map("/", WebPages.HomeAsync);
+        app.MapMethods("/login", ["GET", "HEAD", "POST"], WebPages.LoginAsync);
+        app.MapMethods("/app", ["GET", "HEAD"], WebPages.AppAsync);
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SharpBench.Auth;
+
+namespace SharpBench.Http;
+
+/// <summary>
+/// The fixed sequence every Frappe request goes through (reference 1): form_dict, session,
+/// CSRF, header auth, the handler, then commit for POST/PUT/DELETE/PATCH and roll back
+/// otherwise (and on any error), the session's last-seen update, cookies, and the envelope.
+/// </summary>
+public static class ApiPipeline
+{
+    public static async Task RunAsync(HttpContext http, Func<FrappeRequest, CancellationToken, Task> handler)
+    {
+        var site = SiteMiddleware.RequireSite(http);
+        var ct = http.RequestAborted;
+        await using var context = new FrappeContext(site, "Guest", http.RequestServices);
+        var request = new FrappeRequest(http, site, context);
+        request.Attach();
+        var log = http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SharpBench.Http");
+        var expiry = TimeSpan.FromHours(170);
+        var failed = false;
+        try
+        {
+            if (site.Config.GetBool("maintenance_mode"))
+                throw new SessionStopped("Session Stopped");
+            request.Form = await FormDict.ReadAsync(http.Request, site.Config.GetInt("max_request_size") ?? FormDict.DefaultMaxBodyBytes, ct);
+            await RequestAuth.AuthenticateAsync(request, ct);
+            await handler(request, ct);
+            if (request.IsWrite || request.ForceCommit)
+                await context.CommitAsync(ct);
+            else
+                await context.RollbackAsync(ct);
+            if (request.Session is not null)
+            {
+                var db = await context.DbAsync(ct);
+                if (await SessionStore.TouchAsync(db, site, request.Session, ct))
+                    await context.CommitAsync(ct);
+                else
+                    await context.RollbackAsync(ct);
+            }
+            if (request.Session is not null || request.SessionExpired)
+                expiry = await SessionStore.ExpiryAsync(site, () => context.DbAsync(ct), ct);
+        }
+        catch (RequestTooLargeException)
+        {
+            await SafeRollbackAsync(context, log);
+            await WerkzeugPages.TooLargeAsync(http.Response);
+            return;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await SafeRollbackAsync(context, log);
+            return;
+        }
+        catch (Exception e)
+        {
+            failed = true;
+            await SafeRollbackAsync(context, log);
+            if (e is not FrappeException)
+                log?.LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
+            ErrorEnvelope.Fill(request, e, site.Config.GetBool("developer_mode"));
+        }
+        SessionCookies.Write(request, expiry);
+        if (request.Writer is not null && !failed)
+        {
+            await request.Writer(http.Response);
+            return;
+        }
+        if (context.Messages.Count > 0)
+            request.Body["_server_messages"] = ServerMessages.Encode(context.Messages);
+        await ResponseWriter.WriteJsonAsync(http.Response, request.Status, request.Body);
+    }
+
+    private static async Task SafeRollbackAsync(FrappeContext context, ILogger? log)
+    {
+        try
+        {
+            await context.RollbackAsync();
+        }
+        catch (Exception e)
+        {
+            log?.LogWarning("Rollback failed: {Error}", e.Message);
+        }
+    }
+}

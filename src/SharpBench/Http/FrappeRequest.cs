@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using SharpBench.Auth;
+using SharpBench.Sites;
+
+namespace SharpBench.Http;
+
+/// <summary>
+/// One HTTP request as Frappe's handlers see it: the <c>form_dict</c>, the session, and the
+/// response dictionary (<c>frappe.response</c>) that becomes the JSON body.
+/// </summary>
+public sealed class FrappeRequest(HttpContext http, Site site, FrappeContext context)
+{
+    private const string ItemKey = "http.request";
+
+    public HttpContext Http { get; } = http;
+    public Site Site { get; } = site;
+    public FrappeContext Context { get; } = context;
+    public JsonObject Form { get; set; } = [];
+
+    /// <summary>The response dictionary, in key order; serialised as the body unless <see cref="Writer"/> is set.</summary>
+    public Dictionary<string, object?> Body { get; } = new(StringComparer.Ordinal);
+
+    public int Status { get; set; } = StatusCodes.Status200OK;
+
+    /// <summary>The cookie (or <c>sid</c> parameter) session; null for Guest and for token-authenticated requests.</summary>
+    public SessionInfo? Session { get; set; }
+
+    /// <summary>Set when the request named a session that no longer exists.</summary>
+    public bool SessionExpired { get; set; }
+
+    /// <summary>Expire the session cookies on this response (logout, failed authentication).</summary>
+    public bool ClearCookies { get; set; }
+
+    /// <summary>Commit even though the HTTP method is a read (a login made with GET).</summary>
+    public bool ForceCommit { get; set; }
+
+    /// <summary>Writes a non-JSON answer (an HTML page, a redirect) instead of <see cref="Body"/>.</summary>
+    public Func<HttpResponse, Task>? Writer { get; set; }
+
+    public string Method => Http.Request.Method;
+
+    public bool IsWrite => HttpMethods.IsPost(Method) || HttpMethods.IsPut(Method) || HttpMethods.IsDelete(Method) || HttpMethods.IsPatch(Method);
+
+    /// <summary>The client's address: the socket peer, or the first X-Forwarded-For hop when the peer is a local proxy.</summary>
+    public string? ClientIp
+    {
+        get
+        {
+            var remote = Http.Connection.RemoteIpAddress;
+            if (remote is not null && System.Net.IPAddress.IsLoopback(remote))
+            {
+                var forwarded = Http.Request.Headers["X-Forwarded-For"].ToString();
+                if (!string.IsNullOrWhiteSpace(forwarded))
+                    return forwarded.Split(',')[0].Trim();
+            }
+            return remote?.ToString();
+        }
+    }
+
+    internal void Attach() => Context.Items[ItemKey] = this;
+
+    /// <summary>The HTTP request a method runs for, or null when it runs from a job or the CLI.</summary>
+    public static FrappeRequest? Of(FrappeContext context) =>
+        context.Items.GetValueOrDefault(ItemKey) as FrappeRequest;
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using SharpBench.Apps;
+
+namespace SharpBench.Http;
+
+/// <summary>
+/// <c>/api/method/&lt;dotted.path&gt;</c> and legacy <c>cmd=</c> calls (reference 2.3): resolve
+/// (unknown → 417), whitelist and guest check (403 with Frappe's HTML message), allowed HTTP
+/// methods (403), call, and put a non-null result under <c>message</c>.
+/// </summary>
+public static class MethodEndpoint
+{
+    /// <summary>Un-dotted names Frappe looks up in <c>frappe.handler</c>; any other un-dotted name is unknown.</summary>
+    private static readonly HashSet<string> Shorthands = new(StringComparer.Ordinal)
+    {
+        "ping", "logout", "web_logout", "upload_file", "download_file", "run_doc_method", "runserverobj", "uploadfile",
+    };
+
+    public static async Task InvokeAsync(FrappeRequest request, string name, CancellationToken ct)
+    {
+        if (name == "login")
+            return; // the session layer already logged in (or, off the exact login path, did nothing)
+        var method = Resolve(name);
+        var whitelist = method.Whitelist;
+        if (whitelist is null || (request.Context.IsGuest && !whitelist.AllowGuest))
+        {
+            throw new PermissionError(
+                $"<details><summary>You are not permitted to access this resource.</summary>Function <strong>{WebUtility.HtmlEncode(name)}</strong> is not whitelisted.</details>",
+                "Method Not Allowed");
+        }
+        if (!whitelist.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
+            throw new PermissionError("Not permitted");
+        var result = await method.Invoke(request.Context, request.Form, ct);
+        if (result is not null)
+            request.Body["message"] = result;
+    }
+
+    public static FrappeMethod Resolve(string name)
+    {
+        if (!name.Contains('.', StringComparison.Ordinal))
+        {
+            if (Shorthands.Contains(name) && MethodRegistry.Find("frappe.handler." + name) is { } handler)
+                return handler;
+            throw new ValidationError($"Failed to get method for command {name} with '{name}'");
+        }
+        return MethodRegistry.Find(name)
+            ?? throw new ValidationError($"Failed to get method for command {name} with No method named '{name}'");
+    }
+}
