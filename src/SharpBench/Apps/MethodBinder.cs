@@ -149,7 +149,7 @@ public static class MethodBinder
                 var d = decimal.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
                 if (d != decimal.Truncate(d))
                     return Fail(p, type, node);
-                return type == typeof(int) ? checked((int)d) : checked((long)d);
+                return type == typeof(int) ? (object)checked((int)d) : checked((long)d);
             }
             catch (Exception e) when (e is FormatException or OverflowException)
             {
