@@ -2,6 +2,8 @@ using System.CommandLine;
 using SharpBench.Cli;
 using SharpBench.Cli.Commands;
 
+SharpBench.Jobs.JobsSetup.Register();
+
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);
 foreach (var command in new Command[]
@@ -15,6 +17,8 @@ foreach (var command in new Command[]
     ServeCommand.Create(),
     StartCommand.Create(),
     WorkerCommand.Create(),
+    DoctorCommand.Create(),
+    ExecuteCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using SharpBench.Http;
 using SharpBench.Sites;
 
@@ -18,7 +19,9 @@ public static class StartCommand
             var bench = CliContext.Bench();
             bench.EnsureLayout();
             await EnsureFirstSiteAsync(bench, ct);
-            var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)));
+            WorkerCommand.LoadApps(bench);
+            var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)),
+                b => b.Services.AddHostedService<Jobs.JobsHostedService>());
             await app.RunAsync();
             return 0;
         }));

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using SharpBench.Apps;
+using SharpBench.Model;
+
+namespace SharpBench.Jobs;
+
+/// <summary>Registers what the jobs capability exposes: the RQ virtual DocTypes and their whitelisted actions.</summary>
+public static class JobsSetup
+{
+    public const string StopJobMethod = "frappe.core.doctype.rq_job.rq_job.stop_job";
+    public const string RemoveFailedMethod = "frappe.core.doctype.rq_job.rq_job.remove_failed_jobs";
+
+    private static int _done;
+
+    public static void Register()
+    {
+        if (Interlocked.Exchange(ref _done, 1) == 1)
+            return;
+        VirtualDocTypes.Register(new RqJobDocType());
+        VirtualDocTypes.Register(new RqWorkerDocType());
+        MethodRegistry.Register(StopJobMethod, StopJob, new WhitelistAttribute(StopJobMethod) { Methods = ["POST"] });
+        MethodRegistry.Register(RemoveFailedMethod, RemoveFailed, new WhitelistAttribute(RemoveFailedMethod) { Methods = ["POST"] });
+    }
+
+    private static async Task<object?> StopJob(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var id = (kwargs["job_id"] ?? kwargs["name"])?.ToString();
+        if (string.IsNullOrEmpty(id))
+            throw new ValidationError("job_id is required");
+        return await RqJobDocType.StopAsync(context, id, ct);
+    }
+
+    private static async Task<object?> RemoveFailed(FrappeContext context, JsonObject kwargs, CancellationToken ct) =>
+        await RqJobDocType.RemoveFailedAsync(context, ct);
+}

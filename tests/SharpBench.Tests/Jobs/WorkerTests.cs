@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using SharpBench.Jobs;
+
+namespace SharpBench.Tests.Jobs;
+
+/// <summary>The worker loop against the real Redis and a real site: outcomes, priority, faults.</summary>
+public sealed class WorkerTests
+{
+    private static async Task DrainAsync(JobBench bench, params string[] queues)
+    {
+        var worker = bench.InProcessWorker(new WorkerOptions { Queues = queues.Length > 0 ? queues : bench.Settings.QueueNames.ToList(), Burst = true });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await worker.RunAsync(limit.Token);
+    }
+
+    [Fact]
+    public async Task A_job_runs_as_the_enqueuing_user_on_its_site_and_keeps_its_result()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site, "carol@example.com");
+        var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new { key = "k1" });
+
+        await DrainAsync(bench);
+
+        var job = (await bench.Backend.GetAsync(r.JobId!))!;
+        Assert.Equal(JobStatus.Finished, job.Status);
+        Assert.Equal("\"k1\"", job.Result);
+        Assert.NotNull(job.StartedAt);
+        Assert.NotNull(job.EndedAt);
+        Assert.False(string.IsNullOrEmpty(job.WorkerName));
+        // The row was committed by the job, as the enqueuing user.
+        await using var db = await site.OpenDatabaseAsync();
+        var owner = await db.ScalarAsync($"SELECT {db.Dialect.Quote("owner")} FROM {db.Dialect.Quote("tabJob Test Marker")} WHERE {db.Dialect.Quote("name")} = @p0", ["k1"]);
+        Assert.Equal("carol@example.com", owner);
+    }
+
+    [Fact]
+    public async Task A_throwing_job_is_failed_with_its_stack_and_an_error_log_and_the_worker_goes_on()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var bad = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", new { why = "testing" });
+        var good = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new { key = "after-failure" });
+
+        await DrainAsync(bench);
+
+        var failed = (await bench.Backend.GetAsync(bad.JobId!))!;
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.Contains("InvalidOperationException: boom: testing", failed.ExcInfo);
+        Assert.Contains("JobMethods.Fail", failed.ExcInfo);
+        Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(good.JobId!))!.Status);
+        var logs = await JobBench.ErrorLogsAsync(site);
+        var log = Assert.Single(logs);
+        Assert.Equal("sb_test_app.jobs.fail", log["method"]);
+        Assert.Contains("boom: testing", (string)log["error"]!);
+        Assert.Equal(failed.Id, log["trace_id"]);
+    }
+
+    [Fact]
+    public async Task A_hanging_job_fails_at_its_timeout_and_the_worker_goes_on()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var hang = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.hang", null, new EnqueueOptions { Timeout = 1 });
+        var next = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new { key = "after-hang" });
+
+        await DrainAsync(bench);
+
+        var job = (await bench.Backend.GetAsync(hang.JobId!))!;
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("timeout", job.ExcInfo, StringComparison.OrdinalIgnoreCase);
+        Assert.InRange((job.EndedAt!.Value - job.StartedAt!.Value).TotalSeconds, 0.9, 10);
+        Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(next.JobId!))!.Status);
+    }
+
+    [Fact]
+    public async Task Queues_are_taken_in_strict_priority_and_at_front_jobs_first_within_a_queue()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var file = bench.TempFile("order.txt");
+        async Task Add(string tag, string queue, bool front = false) =>
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag }, new EnqueueOptions { Queue = queue, AtFront = front });
+        await Add("long1", "long");
+        await Add("default1", "default");
+        await Add("short1", "short");
+        await Add("long2", "long");
+        await Add("default-front", "default", front: true);
+        await Add("short2", "short");
+
+        // Priority as given on the command line, not the built-in order.
+        await DrainAsync(bench, "long", "default", "short");
+
+        var order = (await File.ReadAllLinesAsync(file)).Select(l => l.Split(' ')[0]).ToList();
+        Assert.Equal(["long1", "long2", "default-front", "default1", "short1", "short2"], order);
+    }
+
+    [Fact]
+    public async Task Lock_errors_are_retried_as_the_same_user_and_then_succeed()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site, "dave@example.com");
+        var file = bench.TempFile("tries.txt");
+        var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.flaky", new JsonObject { ["file"] = file, ["fail_times"] = 2 });
+
+        await DrainAsync(bench);
+
+        var job = (await bench.Backend.GetAsync(r.JobId!))!;
+        Assert.Equal(JobStatus.Finished, job.Status);
+        Assert.Equal(["try dave@example.com", "try dave@example.com", "try dave@example.com"], await File.ReadAllLinesAsync(file));
+    }
+
+    [Fact]
+    public async Task Stopping_a_queued_job_cancels_it_and_no_worker_runs_it()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var file = bench.TempFile("never.txt");
+        var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "x" });
+
+        Assert.Equal(StopOutcome.Canceled, await bench.Backend.StopAsync(r.JobId!));
+        await DrainAsync(bench);
+
+        Assert.Equal(JobStatus.Canceled, (await bench.Backend.GetAsync(r.JobId!))!.Status);
+        Assert.False(File.Exists(file));
+        Assert.Equal(0, (await bench.Backend.CountsAsync(["default"]))[0].Queued);
+    }
+
+    [Fact]
+    public async Task Stopping_a_running_job_cancels_it()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file = bench.TempFile("x"), tag = "x", sleep_ms = 60000 });
+        var worker = bench.InProcessWorker(new WorkerOptions { Queues = ["default"], Burst = true });
+        var run = worker.RunAsync(CancellationToken.None);
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(r.JobId!))!.Status == JobStatus.Started, TimeSpan.FromSeconds(20), "job started");
+
+        Assert.Equal(StopOutcome.StopRequested, await bench.Backend.StopAsync(r.JobId!));
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var job = (await bench.Backend.GetAsync(r.JobId!))!;
+        Assert.Equal(JobStatus.Canceled, job.Status);
+        Assert.False(File.Exists(bench.TempFile("x")));
+    }
+
+    [Fact]
+    public async Task The_in_process_queue_gives_the_same_statuses_and_priority()
+    {
+        await using var bench = new JobBench(redisUrl: "");
+        var backend = JobBackends.UseEmbedded();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site, "erin@example.com");
+        var file = bench.TempFile("order.txt");
+        var a = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "default" });
+        var b = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "short" }, new EnqueueOptions { Queue = "short" });
+        var c = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", null);
+        Assert.Same(backend, bench.Backend);
+        Assert.Equal(JobStatus.Queued, (await backend.GetAsync(a.JobId!))!.Status);
+
+        await DrainAsync(bench);
+
+        Assert.Equal(["short erin@example.com", "default erin@example.com"], await File.ReadAllLinesAsync(file));
+        Assert.Equal(JobStatus.Finished, (await backend.GetAsync(a.JobId!))!.Status);
+        Assert.Equal(JobStatus.Finished, (await backend.GetAsync(b.JobId!))!.Status);
+        Assert.Equal(JobStatus.Failed, (await backend.GetAsync(c.JobId!))!.Status);
+        Assert.Single(await JobBench.ErrorLogsAsync(site));
+    }
+}
