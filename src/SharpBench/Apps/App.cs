@@ -16,6 +16,12 @@ public abstract class App
     /// <summary>Modules (Module Def rows) the app owns.</summary>
     public virtual IReadOnlyList<string> Modules => [];
 
+    /// <summary>C# controllers of the app's DocTypes, by DocType name.</summary>
+    public virtual IReadOnlyDictionary<string, DocumentController> Controllers { get; } = new Dictionary<string, DocumentController>();
+
+    /// <summary>The app's <c>doc_events</c> hooks (DocType or "*", event, handler).</summary>
+    public virtual IReadOnlyList<DocEventHook> DocEvents => [];
+
     /// <summary>The app's DocType definitions, in install order.</summary>
     public virtual IEnumerable<DocTypeMeta> DocTypes() => [];
 

@@ -16,4 +16,10 @@ public sealed class FrappeApp : App
     private static readonly Lazy<IReadOnlyList<DocTypeMeta>> Loaded = new(() => EmbeddedDocTypes(typeof(FrappeApp).Assembly, "frappe/").ToList());
 
     public override IEnumerable<DocTypeMeta> DocTypes() => Loaded.Value;
+
+    public override IReadOnlyDictionary<string, DocumentController> Controllers { get; } = new Dictionary<string, DocumentController>(StringComparer.Ordinal)
+    {
+        ["DocType"] = new CoreApp.DocTypeController(),
+        ["User"] = new CoreApp.UserController(),
+    };
 }

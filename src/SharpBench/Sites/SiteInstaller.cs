@@ -21,9 +21,6 @@ public static class SiteInstaller
         progress("Creating roles and users");
         await db.BeginAsync(ct);
         var now = DbTime.Now();
-        foreach (var app in apps)
-            foreach (var module in app.Modules)
-                await InsertIfMissingAsync(db, "tabModule Def", module, now, new() { ["module_name"] = module, ["app_name"] = app.Name }, ct);
         foreach (var role in StandardRoles)
             await InsertIfMissingAsync(db, "tabRole", role, now, new() { ["role_name"] = role, ["desk_access"] = role == "Guest" ? 0 : 1 }, ct);
         await InsertUserAsync(db, "Administrator", "admin@example.com", "Administrator", "System User", ["Administrator"], now, ct);
@@ -44,6 +41,18 @@ public static class SiteInstaller
                 await SchemaSync.SyncAsync(db, meta, ct);
             }
         }
+        // DDL commits on MariaDB, so the rows are written in their own transaction afterwards.
+        progress("Writing DocType definitions");
+        await db.BeginAsync(ct);
+        var now = DbTime.Now();
+        foreach (var app in apps)
+        {
+            foreach (var module in app.Modules)
+                await InsertIfMissingAsync(db, "tabModule Def", module, now, new() { ["module_name"] = module, ["app_name"] = app.Name }, ct);
+            foreach (var meta in app.DocTypes())
+                await Model.DocTypeRows.WriteAsync(db, meta, now, ct);
+        }
+        await db.CommitAsync(ct);
     }
 
     private static async Task InsertIfMissingAsync(Database db, string table, string name, DateTime now, Dictionary<string, object?> values, CancellationToken ct)

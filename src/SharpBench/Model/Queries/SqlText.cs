@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+
+namespace SharpBench.Model.Queries;
+
+/// <summary>
+/// The small grammar clients may use in <c>fields</c>, <c>order_by</c> and <c>group_by</c>, and
+/// the checks that reject everything else (reference 5.3) before any SQL is built.
+/// </summary>
+internal static partial class SqlText
+{
+    // A column reference: `tabX`.`col`, "tabX"."col", tabX.col, prefix.col or col.
+    private const string Ref =
+        @"(?:(?<table>`tab[^`]{1,61}`|""tab[^""]{1,61}""|tab[A-Za-z0-9_]{1,61})\.(?<col>`[a-z_][a-z0-9_]*`|""[a-z_][a-z0-9_]*""|[a-z_][a-z0-9_]*)"
+        + @"|(?<prefix>[a-z_][a-z0-9_]*)\.(?<pcol>[a-z_][a-z0-9_]*)"
+        + @"|(?<plain>`[a-z_][a-z0-9_]*`|""[a-z_][a-z0-9_]*""|[a-z_][a-z0-9_]*))";
+
+    [GeneratedRegex(@"^\s*(?:(?<fn>count|sum|avg|min|max)\s*\(\s*(?<distinct>distinct\s+)?(?:(?<star>\*)|" + Ref + @")\s*\)|(?<star2>\*)|" + Ref + @")(?:\s+as\s+(?<alias>[A-Za-z_][A-Za-z0-9_]{0,63}|`[A-Za-z_][A-Za-z0-9_]{0,63}`|""[A-Za-z_][A-Za-z0-9_]{0,63}""))?\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    public static partial Regex FieldShape();
+
+    [GeneratedRegex(@"^\s*(?:(?<fn>count|sum|avg|min|max)\s*\(\s*(?<distinct>distinct\s+)?(?:(?<star>\*)|" + Ref + @")\s*\)|" + Ref + @")(?:\s+(?<dir>asc|desc))?\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    public static partial Regex OrderShape();
+
+    [GeneratedRegex(@"\b(?<fn>[a-z_][a-z0-9_]*)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    private static partial Regex FunctionCall();
+
+    [GeneratedRegex(@"\bunion\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Union();
+
+    [GeneratedRegex(@"^\s*\(?\s*(select|delete|update|drop|create|insert|alter|truncate|with)\b|\s(from|where|join|group\s+by|order\s+by|having|limit|into)\s|\(\s*select\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SubQuery();
+
+    [GeneratedRegex(@"select\b.*\bfrom\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex SelectFrom();
+
+    [GeneratedRegex(@"sleep\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Sleep();
+
+    [GeneratedRegex(@"^[a-z0-9\-_ ,`'"".()*]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex OrderCharacters();
+
+    public static readonly HashSet<string> Aggregates = new(StringComparer.OrdinalIgnoreCase) { "count", "sum", "avg", "min", "max" };
+
+    /// <summary>Raises Frappe's error for a hostile field entry; quiet for entries the grammar then reads.</summary>
+    public static void CheckField(string field)
+    {
+        if (field.Contains("/*", StringComparison.Ordinal) || field.Contains("--", StringComparison.Ordinal) || field.Contains('#', StringComparison.Ordinal) || Union().IsMatch(field))
+            throw new DataError("Illegal SQL Query");
+        if (SubQuery().IsMatch(field) || field.Contains(';', StringComparison.Ordinal) || field.Contains('@', StringComparison.Ordinal))
+            throw new DataError("Use of sub-query or function is restricted");
+        foreach (Match m in FunctionCall().Matches(field))
+        {
+            var fn = m.Groups["fn"].Value;
+            if (!Aggregates.Contains(fn))
+                throw new DataError($"Use of function {fn} in field is restricted");
+        }
+    }
+
+    /// <summary>Checks applied to the whole text of <c>order_by</c>/<c>group_by</c> before it is parsed.</summary>
+    public static void CheckOrderText(string text, string what)
+    {
+        var lower = text.ToLowerInvariant();
+        if (SelectFrom().IsMatch(lower))
+            throw new DataError($"Cannot use sub-query in {what}");
+        if (Sleep().IsMatch(lower))
+            throw new DataError($"Cannot use sleep(…) in {what}");
+        if (!OrderCharacters().IsMatch(lower) || lower.Contains("/*", StringComparison.Ordinal) || lower.Contains("--", StringComparison.Ordinal) || Union().IsMatch(lower))
+            throw new DataError("Illegal SQL Query");
+        foreach (Match m in FunctionCall().Matches(lower))
+            if (!Aggregates.Contains(m.Groups["fn"].Value))
+                throw new DataError($"Use of function {m.Groups["fn"].Value} in {what} is restricted");
+    }
+
+    public static string Unquote(string identifier) =>
+        identifier.Length >= 2 && (identifier[0] is '`' or '"' or '\'') && identifier[^1] == identifier[0] ? identifier[1..^1] : identifier;
+
+    /// <summary>Splits a comma list at top level (commas inside parentheses stay).</summary>
+    public static List<string> SplitTopLevel(string text)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    break;
+                case ',' when depth == 0:
+                    parts.Add(text[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+        parts.Add(text[start..]);
+        return parts;
+    }
+}
