@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using SharpBench.Data;
 using SharpBench.Model;
 using SharpBench.Model.Queries;
-using Xunit;
 
 namespace SharpBench.Tests.Model;
 

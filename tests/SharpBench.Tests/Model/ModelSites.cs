@@ -1,4 +1,3 @@
-using Xunit;
 using SharpBench.Data;
 using SharpBench.Sites;
 
