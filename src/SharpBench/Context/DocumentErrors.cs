@@ -25,7 +25,6 @@ public sealed class LinkExistsError(string message) : ValidationError(message, "
 
 public sealed class CharacterLengthExceededError(string message) : ValidationError(message, "CharacterLengthExceededError");
 
-public sealed class FrappeTypeError(string message) : FrappeException(message, "FrappeTypeError", 417);
 
 /// <summary>Frappe's <c>NameError</c>: a name that may not be used (409, like a duplicate).</summary>
 public sealed class NameError(string message) : FrappeException(message, "NameError", 409);

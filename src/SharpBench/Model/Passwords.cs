@@ -1,3 +1,4 @@
+using SharpBench.Auth;
 using SharpBench.Data;
 using SharpBench.Sites;
 
@@ -5,7 +6,7 @@ namespace SharpBench.Model;
 
 /// <summary>
 /// Password fields. The document column only ever holds a mask of <c>*</c>; the secret lives in
-/// <c>__Auth</c>, encrypted with the site's <c>encryption_key</c> (Fernet, as Frappe). The
+/// <c>__Auth</c>, encrypted with the site's <c>encryption_key</c> (Fernet, as Frappe; see Auth/Fernet). The
 /// login password (<c>User.new_password</c>) is the exception: it becomes a one-way hash.
 /// </summary>
 public static class Passwords
