@@ -84,6 +84,14 @@ public static class JobMethods
         return result.JobId;
     }
 
+    /// <summary>A web request that enqueues follow-up work (kwargs passed on to <c>log</c>); returns the job id.</summary>
+    [Whitelist("sb_test_app.jobs.enqueue_from_web")]
+    public static async Task<object?> EnqueueFromWeb(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var result = await BackgroundJobs.EnqueueAsync(context, "sb_test_app.jobs.log", kwargs, new EnqueueOptions { EnqueueAfterCommit = true }, ct);
+        return result.JobId;
+    }
+
     public static async Task EnsureMarkerTableAsync(Database db, CancellationToken ct)
     {
         if ((await db.Dialect.ColumnsAsync(db, MarkerTable, ct)).Count > 0)
