@@ -19,6 +19,7 @@ foreach (var command in new Command[]
     WorkerCommand.Create(),
     DoctorCommand.Create(),
     ExecuteCommand.Create(),
+    SocketioCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

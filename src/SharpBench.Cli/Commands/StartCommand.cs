@@ -20,6 +20,9 @@ public static class StartCommand
             bench.EnsureLayout();
             await EnsureFirstSiteAsync(bench, ct);
             WorkerCommand.LoadApps(bench);
+            // Realtime shares the web port under /socket.io; without redis_queue it hears events in-process.
+            var bridge = SharpBench.Realtime.RealtimeHosting.BridgeFor(bench);
+            WebServer.Modules.Add(new SharpBench.Realtime.RealtimeHosting.Module(_ => bridge));
             var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)),
                 b => b.Services.AddHostedService<Jobs.JobsHostedService>());
             await app.RunAsync();

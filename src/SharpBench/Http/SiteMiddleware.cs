@@ -20,7 +20,8 @@ public sealed class SiteMiddleware(RequestDelegate next, SiteResolver resolver, 
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments("/healthz"))
+        // Realtime resolves its site per namespace, with Frappe's own rules (Origin counts there).
+        if (context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/socket.io"))
         {
             await next(context);
             return;

@@ -1,0 +1,24 @@
+using SharpBench.Sites;
+
+namespace SharpBench.Realtime.Frappe;
+
+/// <summary>
+/// Checks a connection's credentials directly against the site (no HTTP call back to the
+/// backend, so the websocket container needs no route to the public URL).
+/// </summary>
+public interface IRealtimeAuth
+{
+    /// <summary>
+    /// The user for a <c>sid</c> cookie or an <c>Authorization</c> header (sid wins, as in v15).
+    /// An unknown or expired sid is Guest; a wrong token throws <see cref="RealtimeAuthException"/>.
+    /// </summary>
+    Task<RealtimeUser> AuthenticateAsync(Site site, string? sid, string? authorization, CancellationToken ct = default);
+}
+
+/// <summary>Read permission as Frappe's <c>can_subscribe_doctype</c> / <c>can_subscribe_doc</c> decide it.</summary>
+public interface IRealtimePermissions
+{
+    Task<bool> CanReadDocTypeAsync(Site site, string user, string doctype, CancellationToken ct = default);
+
+    Task<bool> CanReadDocAsync(Site site, string user, string doctype, string name, CancellationToken ct = default);
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace SharpBench.Realtime.Publishing;
+
+/// <summary>
+/// Redis pub/sub on the <c>events</c> channel of <c>redis_queue</c>, the contract Frappe's Python
+/// side and node server share. One multiplexer per URL per process.
+/// </summary>
+public sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
+{
+    public const string Channel = "events";
+
+    private static readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> Connections = new(StringComparer.Ordinal);
+
+    /// <summary>A bridge for a <c>redis://host:port[/db]</c> URL, sharing one connection per URL.</summary>
+    public static async Task<RedisBridge> ForUrlAsync(string url)
+    {
+        var lazy = Connections.GetOrAdd(url, u => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(ToOptions(u))));
+        try
+        {
+            return new RedisBridge(await lazy.Value);
+        }
+        catch
+        {
+            Connections.TryRemove(url, out _);
+            throw;
+        }
+    }
+
+    public static ConfigurationOptions ToOptions(string url)
+    {
+        var uri = new Uri(url);
+        var options = new ConfigurationOptions { AbortOnConnectFail = false, ClientName = "sharpbench-realtime" };
+        options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            if (parts.Length == 2)
+            {
+                if (parts[0].Length > 0)
+                    options.User = Uri.UnescapeDataString(parts[0]);
+                options.Password = Uri.UnescapeDataString(parts[1]);
+            }
+            else
+                options.Password = Uri.UnescapeDataString(parts[0]);
+        }
+        if (uri.Scheme == "rediss")
+            options.Ssl = true;
+        return options;
+    }
+
+    public async Task PublishAsync(RealtimeMessage message, CancellationToken ct = default) =>
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), message.ToJson());
+
+    public async Task<IAsyncDisposable> SubscribeAsync(Action<RealtimeMessage> deliver, CancellationToken ct = default)
+    {
+        // A message queue (not a plain handler) keeps events in publish order.
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel));
+        queue.OnMessage(m =>
+        {
+            if (RealtimeMessage.Parse(m.Message.ToString()) is { } message)
+                deliver(message);
+        });
+        return new Subscription(queue);
+    }
+
+    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await queue.UnsubscribeAsync();
+    }
+}

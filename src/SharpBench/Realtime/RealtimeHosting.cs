@@ -1,0 +1,138 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SharpBench.Http;
+using SharpBench.Realtime.Engine;
+using SharpBench.Realtime.Frappe;
+using SharpBench.Realtime.Publishing;
+using SharpBench.Sites;
+
+namespace SharpBench.Realtime;
+
+/// <summary>
+/// Puts the realtime server into an ASP.NET Core host: the standalone <c>bench socketio</c>
+/// role, or a module of <c>bench start</c> sharing the web port under <c>/socket.io</c>.
+/// </summary>
+public static class RealtimeHosting
+{
+    /// <summary>Set to 1 to add the <c>/sharpbench-echo</c> namespace the protocol conformance tests drive.</summary>
+    public const string EchoVariable = "SHARPBENCH_REALTIME_ECHO";
+
+    public static void AddRealtime(IServiceCollection services, Func<IServiceProvider, IRealtimeBridge> bridge, EngineOptions? options = null)
+    {
+        services.AddSingleton(options ?? new EngineOptions());
+        services.AddSingleton<IRealtimeAuth, SiteTableAuth>();
+        services.AddSingleton<IRealtimePermissions, SiteTablePermissions>();
+        services.AddSingleton(sp =>
+        {
+            var logs = sp.GetRequiredService<ILoggerFactory>();
+            var server = new RealtimeServer(sp.GetRequiredService<EngineOptions>(), logs);
+            if (Environment.GetEnvironmentVariable(EchoVariable) == "1")
+                server.Sockets.Route(EchoNamespace.Route());
+            server.Sockets.Route(new SiteNamespaces(sp.GetRequiredService<SiteRegistry>(), sp.GetRequiredService<IRealtimeAuth>(),
+                sp.GetRequiredService<IRealtimePermissions>(), logs.CreateLogger<SiteNamespaces>()).Route());
+            return server;
+        });
+        services.AddSingleton(bridge);
+        services.AddSingleton<RealtimeRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<RealtimeRelay>());
+    }
+
+    public static void MapRealtime(WebApplication app)
+    {
+        app.UseRealtimeWebSockets();
+        app.Services.GetRequiredService<RealtimeServer>().Map(app);
+    }
+
+    /// <summary>The bridge a bench uses: Redis when <c>redis_queue</c> is set in common config (as node reads it), else in-process.</summary>
+    public static IRealtimeBridge BridgeFor(Bench bench)
+    {
+        var url = new SiteConfig(bench.ReadCommonConfig()).GetString("redis_queue");
+        return string.IsNullOrEmpty(url) ? InProcessBridge.Shared : RedisBridge.ForUrlAsync(url).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The standalone realtime role (the compose <c>websocket</c> service).</summary>
+    public static WebApplication BuildStandalone(Bench bench, string bind, int port, IRealtimeBridge bridge, EngineOptions? options = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = bench.Root, Args = [] });
+        builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{port}");
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        Logging.Configure(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(bench);
+        builder.Services.AddSingleton<SiteRegistry>();
+        builder.Services.AddHealthChecks().AddCheck<RealtimeHealth>("realtime");
+        AddRealtime(builder.Services, _ => bridge, options);
+        var app = builder.Build();
+        app.MapHealthChecks("/healthz");
+        MapRealtime(app);
+        return app;
+    }
+
+    /// <summary>The module <c>bench start</c> adds to the web server.</summary>
+    public sealed class Module(Func<IServiceProvider, IRealtimeBridge> bridge) : IWebModule
+    {
+        public void ConfigureServices(IServiceCollection services) => AddRealtime(services, bridge);
+
+        public void Map(WebApplication app) => MapRealtime(app);
+    }
+}
+
+/// <summary>Healthy while the relay is subscribed to its bridge.</summary>
+internal sealed class RealtimeHealth(RealtimeRelay relay) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(relay.Subscribed ? HealthCheckResult.Healthy($"{relay.Server.Engine.SessionCount} connections")
+            : HealthCheckResult.Unhealthy("not subscribed to the events channel"));
+}
+
+/// <summary>
+/// Subscribes the server to the bridge for the life of the host, and on shutdown closes every
+/// client connection in a way that makes socket.io-client reconnect (to another replica).
+/// </summary>
+internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridge bridge, IHostApplicationLifetime lifetime, ILogger<RealtimeRelay> log) : IHostedService
+{
+    private IAsyncDisposable? _subscription;
+
+    public RealtimeServer Server => server;
+
+    public bool Subscribed => _subscription is not null;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = await bridge.SubscribeAsync(m =>
+        {
+            try
+            {
+                server.Deliver(m);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Delivering realtime event {Event} failed", m.Event);
+            }
+        }, cancellationToken);
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            if (log.IsEnabled(LogLevel.Information))
+                log.LogInformation("Closing {Count} realtime connections", server.Engine.SessionCount);
+            server.Shutdown();
+        });
+        var started = $"Realtime service listening on {server.Options.Path} ({bridge.GetType().Name})";
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            if (log.IsEnabled(LogLevel.Information))
+                log.LogInformation("{Started}", started);
+        });
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_subscription is not null)
+            await _subscription.DisposeAsync();
+        _subscription = null;
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Realtime conformance: the official socket.io-client (4.7.2, as Frappe v15 pins it) against
+# `bench socketio` on a throwaway bench (SQLite sites, Redis from SB_REDIS_QUEUE), directly and
+# through nginx. Prints "N passed, N failed" last; exit status 1 when anything failed.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+[ -f /tmp/sharpbench-services/env.sh ] && source /tmp/sharpbench-services/env.sh
+npm ci --no-audit --no-fund --silent >/dev/null
+"$here/../../../bench" --help >/dev/null   # build once, before the suites time their start-up
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+status=0
+node --test --test-concurrency=1 --test-reporter=tap test/ | tee "$out" || status=$?
+passed=$(grep -cE '^ok ' "$out" || true)
+failed=$(grep -cE '^not ok ' "$out" || true)
+echo "$passed passed, $failed failed"
+exit $status
