@@ -1,11 +1,49 @@
+using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.Jobs;
+using SharpBench.Model;
 
 namespace SharpBench.Tests.App;
 
-/// <summary>The test app: no DocTypes, only the job methods in <see cref="JobMethods"/>.</summary>
+/// <summary>
+/// The test app: the job methods in <see cref="JobMethods"/>, a ToDo <c>after_insert</c> hook that
+/// enqueues work on the long queue, and a ToDo controller with a document method for enqueue_doc.
+/// </summary>
 public sealed class TestApp : SharpBench.Apps.App
 {
     public const string AppName = "sb_test_app";
 
     public override string Name => AppName;
+
+    public override IReadOnlyList<DocEventHook> DocEvents =>
+    [
+        new DocEventHook("ToDo", SharpBench.Model.DocEvents.AfterInsert, OnToDoInsertedAsync),
+    ];
+
+    public override IReadOnlyDictionary<string, DocumentController> Controllers { get; } =
+        new Dictionary<string, DocumentController> { ["ToDo"] = new ToDoController() };
+
+    /// <summary>Only ToDos whose description starts "enqueue:" ask for the follow-up job.</summary>
+    private static async Task OnToDoInsertedAsync(FrappeContext ctx, Document doc, string eventName)
+    {
+        if (doc.GetString("description") is { } d && d.StartsWith("enqueue:", StringComparison.Ordinal))
+        {
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new JsonObject { ["key"] = doc.Name },
+                new EnqueueOptions { Queue = "long", EnqueueAfterCommit = true, JobId = "todo-" + doc.Name });
+        }
+    }
+}
+
+/// <summary>A ToDo controller with one document method.</summary>
+public sealed class ToDoController : DocumentController
+{
+    /// <summary>Closes the ToDo and notes who did it; returns that user.</summary>
+    [FrappeMethod("close_from_job")]
+    public async Task<object?> CloseFromJob(FrappeContext ctx, Document doc, JsonObject kwargs, CancellationToken ct)
+    {
+        doc.Set("status", "Closed");
+        doc.Set("description", doc.GetString("description") + " / closed by " + ctx.User + (kwargs["note"] is { } n ? " " + n : ""));
+        await Documents.SaveAsync(ctx, doc, ct);
+        return ctx.User;
+    }
 }

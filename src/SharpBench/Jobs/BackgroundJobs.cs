@@ -57,6 +57,27 @@ public static class BackgroundJobs
             : new EnqueueResult(EnqueueOutcome.Deduplicated, null);
     }
 
+    /// <summary>
+    /// Frappe's <c>enqueue_doc</c>: runs a document method (see <see cref="DocumentMethods"/>) on
+    /// <paramref name="doctype"/>/<paramref name="name"/> in a job. Frappe's default timeout for it is 300 s.
+    /// </summary>
+    public static Task<EnqueueResult> EnqueueDocAsync(FrappeContext context, string doctype, string name, string method, object? kwargs = null, EnqueueOptions? options = null, CancellationToken ct = default)
+    {
+        JobsSetup.Register();
+        if (DocumentMethods.Find(context, doctype, method) is null)
+            throw new ValidationError($"Cannot enqueue {doctype}.{method}: {doctype} has no document method {method}");
+        var arguments = new JsonObject
+        {
+            ["doctype"] = doctype,
+            ["name"] = name,
+            ["doc_method"] = method,
+            ["kwargs"] = ToKwargs(doctype + "." + method, kwargs),
+        };
+        options ??= new EnqueueOptions();
+        return EnqueueAsync(context, DocumentMethods.RunDocMethod, arguments,
+            options with { JobName = options.JobName ?? doctype + "." + method, Timeout = options.Timeout ?? 300 }, ct);
+    }
+
     /// <summary>Enqueues a C# method by reference; it must carry <see cref="FrappeMethodAttribute"/> or <see cref="WhitelistAttribute"/>, or be registered.</summary>
     public static Task<EnqueueResult> EnqueueAsync(FrappeContext context, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> method, object? kwargs = null, EnqueueOptions? options = null, CancellationToken ct = default) =>
         EnqueueAsync(context, NameOf(method), kwargs, options, ct);

@@ -116,7 +116,7 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
     {
         try
         {
-            await ErrorLog.WriteAsync(site, job.Method, $"Job {job.Id} ({job.Method}) failed on queue {job.Queue} as {job.User}\n\n{job.ExcInfo}", job.Id);
+            await ErrorLog.WriteAsync(site, job.User, job.Method, $"Job {job.Id} ({job.Method}) failed on queue {job.Queue} as {job.User}\n\n{job.ExcInfo}", job.Id);
         }
         catch (Exception e)
         {

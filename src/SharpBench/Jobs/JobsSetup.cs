@@ -19,6 +19,7 @@ public static class JobsSetup
         VirtualDocTypes.Register(new RqJobDocType());
         VirtualDocTypes.Register(new RqWorkerDocType());
         MethodRegistry.Register(StopJobMethod, StopJob, new WhitelistAttribute(StopJobMethod) { Methods = ["POST"] });
+        MethodRegistry.Register(DocumentMethods.RunDocMethod, DocumentMethods.RunAsync);
         MethodRegistry.Register(RemoveFailedMethod, RemoveFailed, new WhitelistAttribute(RemoveFailedMethod) { Methods = ["POST"] });
     }
 

@@ -20,7 +20,11 @@ public sealed class JobBench : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly List<string> _serverDatabases = [];
 
-    static JobBench() => AppLoader.Register(typeof(TestApp).Assembly);
+    static JobBench()
+    {
+        AppLoader.Register(typeof(TestApp).Assembly);
+        JobsSetup.Register();
+    }
 
     public JobBench(string? redisUrl = null, JsonObject? extraCommon = null)
     {
@@ -75,21 +79,10 @@ public sealed class JobBench : IAsyncDisposable
         var site = Sites.Find(name)!;
         if (kind != DbKind.Sqlite)
             _serverDatabases.Add(name);
-        await EnsureErrorLogTableAsync(site);
         return site;
     }
 
     private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
-
-    /// <summary>The Error Log table, for sites made before the core app ships the Error Log DocType.</summary>
-    public static async Task EnsureErrorLogTableAsync(Site site)
-    {
-        await using var db = await site.OpenDatabaseAsync();
-        var columns = ColumnSpec.Standard(false).Concat([
-            new ColumnSpec("method", ColumnKind.Varchar, 140), new ColumnSpec("error", ColumnKind.LongText),
-            new ColumnSpec("seen", ColumnKind.Check, NotNull: true, Default: "0"), new ColumnSpec("trace_id", ColumnKind.Varchar, 140)]);
-        await db.ExecuteAsync(db.Dialect.CreateTable("tabError Log", columns, "name"), []);
-    }
 
     public static async Task<List<Dictionary<string, object?>>> ErrorLogsAsync(Site site)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SharpBench.Data;
 using SharpBench.Jobs;
+using SharpBench.Model;
 
 namespace SharpBench.Tests.Jobs;
 
@@ -114,28 +115,31 @@ public sealed class WorkerProcessTests
     }
 
     [Fact]
-    public async Task Done_when_a_hook_enqueues_on_long_and_a_long_default_short_worker_runs_it_on_mariadb()
+    public async Task Done_when_a_document_hook_enqueues_on_long_and_a_long_default_short_worker_runs_it_on_mariadb()
     {
         await using var bench = new JobBench();
         var site = await bench.CreateSiteAsync(DbKind.MariaDb);
         var worker = bench.StartBench("worker", "--queue", "long,default,short");
 
-        // What an after_insert hook does: inside the request's transaction, enqueue on long.
-        string? jobId;
+        // The test app's ToDo after_insert hook enqueues (after commit) a job on long.
+        string name;
         await using (var ctx = bench.Context(site, "grace@example.com"))
         {
-            await ctx.DbAsync();
-            jobId = (string?)await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.enqueue_long", new { key = "from-hook" }, new EnqueueOptions { Now = true }).ContinueWith(t => t.Result.Result);
+            var doc = await Documents.NewAsync(ctx, "ToDo", new JsonObject { ["description"] = "enqueue: follow-up" });
+            doc.Flags.IgnorePermissions = true;
+            await Documents.InsertAsync(ctx, doc);
+            name = doc.Name!;
+            Assert.Null(await bench.Backend.GetAsync(JobRecord.FullId(site.Name, "todo-" + name)));
             await ctx.CommitAsync();
         }
-        Assert.NotNull(jobId);
+        var jobId = JobRecord.FullId(site.Name, "todo-" + name);
         await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(jobId))?.Status == JobStatus.Finished, TimeSpan.FromSeconds(60), "long job finished\n" + bench.OutputText);
 
         var job = (await bench.Backend.GetAsync(jobId))!;
         Assert.Equal("long", job.Queue);
         Assert.Equal("grace@example.com", job.User);
         Assert.Contains("." + worker.Id + ".", job.WorkerName);
-        Assert.Equal(["from-hook"], await JobBench.MarkersAsync(site));
+        Assert.Equal([name], await JobBench.MarkersAsync(site));
         await SignalAsync(worker, "TERM");
         Assert.Equal(0, await WaitExitAsync(worker, TimeSpan.FromSeconds(30)));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SharpBench.Jobs;
+using SharpBench.Model;
 
 namespace SharpBench.Tests.Jobs;
 
@@ -149,6 +150,34 @@ public sealed class WorkerTests
         var job = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.Equal(JobStatus.Canceled, job.Status);
         Assert.False(File.Exists(bench.TempFile("x")));
+    }
+
+    [Fact]
+    public async Task Enqueue_doc_runs_a_document_method_as_the_enqueuing_user()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site, "Administrator");
+        var doc = await Documents.NewAsync(ctx, "ToDo", new JsonObject { ["description"] = "plain" });
+        await Documents.InsertAsync(ctx, doc);
+        await ctx.CommitAsync();
+
+        var bad = await Assert.ThrowsAsync<ValidationError>(() => BackgroundJobs.EnqueueDocAsync(ctx, "ToDo", doc.Name!, "no_such_method"));
+        Assert.Contains("no_such_method", bad.Message);
+        Assert.Empty(await bench.Backend.ListAsync(site.Name));
+
+        var r = await BackgroundJobs.EnqueueDocAsync(ctx, "ToDo", doc.Name!, "close_from_job", new { note = "(nightly)" });
+        var queued = (await bench.Backend.GetAsync(r.JobId!))!;
+        Assert.Equal("ToDo.close_from_job", queued.JobName);
+        Assert.Equal(300, queued.Timeout);
+        await DrainAsync(bench);
+
+        var job = (await bench.Backend.GetAsync(r.JobId!))!;
+        Assert.True(job.Status == JobStatus.Finished, job.ExcInfo);
+        await using var check = bench.Context(site);
+        var reloaded = await Documents.GetAsync(check, "ToDo", doc.Name!);
+        Assert.Equal("Closed", reloaded.GetString("status"));
+        Assert.Equal("plain / closed by Administrator (nightly)", reloaded.GetString("description"));
     }
 
     [Fact]
