@@ -25,8 +25,8 @@ public static class RealtimeHosting
     public static void AddRealtime(IServiceCollection services, Func<IServiceProvider, IRealtimeBridge> bridge, EngineOptions? options = null)
     {
         services.AddSingleton(options ?? new EngineOptions());
-        services.AddSingleton<IRealtimeAuth, SiteTableAuth>();
-        services.AddSingleton<IRealtimePermissions, SiteTablePermissions>();
+        services.AddSingleton<IRealtimeAuth, SiteSessionAuth>();
+        services.AddSingleton<IRealtimePermissions, ModelPermissions>();
         services.AddSingleton(sp =>
         {
             var logs = sp.GetRequiredService<ILoggerFactory>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SharpBench.Realtime.Publishing;
@@ -103,9 +102,8 @@ public static class RealtimePublisher
         }
     }
 
-    /// <summary>Python's <c>str(datetime)</c>: the fraction only when there are microseconds (the desk compares strings).</summary>
-    public static string FormatModified(DateTime value) =>
-        value.ToString(value.Ticks % TimeSpan.TicksPerSecond / 10 == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+    /// <summary>Exactly as the REST API writes <c>modified</c> (the desk compares the strings).</summary>
+    public static string FormatModified(DateTime value) => Model.ValueEncoding.FormatDateTime(value);
 
     private static void QueueAfterCommit(FrappeContext context, RealtimeMessage message)
     {

@@ -63,9 +63,9 @@ const SITE = `rt-${tag}.local`;
 const OTHER = `rt-${tag}-b.local`;
 
 const USERS = [
-  { name: "alice@example.com", userType: "System User", roles: ["System Manager"], sessions: [{ sid: "alice-sid" }, { sid: "alice-old", ageDays: 30 }], apiKey: "alicekey", apiSecret: "alicesecret" },
-  { name: "bob@example.com", userType: "System User", roles: ["System Manager"], sessions: [{ sid: "bob-sid" }] },
-  { name: "carol@example.com", userType: "Website User", roles: [], sessions: [{ sid: "carol-sid" }] },
+  { name: "alice@example.com", userType: "System User", roles: ["System Manager"], sessions: [{ sid: "alicesid0000000000000001" }, { sid: "aliceold0000000000000001", ageDays: 30 }], apiKey: "alicekey", apiSecret: "alicesecret" },
+  { name: "bob@example.com", userType: "System User", roles: ["System Manager"], sessions: [{ sid: "bobsid00000000000000001" }] },
+  { name: "carol@example.com", userType: "Website User", roles: [], sessions: [{ sid: "carolsid0000000000000001" }] },
 ];
 
 let state = null;

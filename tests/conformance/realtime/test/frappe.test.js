@@ -18,8 +18,8 @@ const refusal = async (opts) => {
 
 for (const transports of [["polling", "websocket"], ["websocket"]]) {
   test(`cookie login over ${transports.join("+")} joins user:, website and all; events reach the right rooms`, async () => {
-    const alice = await h.connected(h.connect({ sid: "alice-sid", transports }));
-    const carol = await h.connected(h.connect({ sid: "carol-sid", transports }));
+    const alice = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports }));
+    const carol = await h.connected(h.connect({ sid: "carolsid0000000000000001", transports }));
     const aliceGot = h.collect(alice, "msgprint");
     const carolGot = h.collect(carol, "msgprint");
     const globals = h.collect(carol, "global_event");
@@ -39,7 +39,7 @@ for (const transports of [["polling", "websocket"], ["websocket"]]) {
 }
 
 test("ping is answered with pong", async () => {
-  const c = await h.connected(h.connect({ sid: "alice-sid", transports: ["websocket"] }));
+  const c = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports: ["websocket"] }));
   const pong = h.once(c, "pong");
   c.emit("ping");
   await pong;
@@ -61,18 +61,18 @@ test("token login connects (Cookie still required) and never joins all", async (
 });
 
 test("the auth checks refuse in Frappe's order with Frappe's messages", async () => {
-  assert.equal(await refusal({ sid: "alice-sid", origin: null }), "Invalid origin");
-  assert.equal(await refusal({ sid: "alice-sid", origin: "http://evil.example:1" }), "Invalid origin");
+  assert.equal(await refusal({ sid: "alicesid0000000000000001", origin: null }), "Invalid origin");
+  assert.equal(await refusal({ sid: "alicesid0000000000000001", origin: "http://evil.example:1" }), "Invalid origin");
   assert.equal(await refusal({ transports: ["websocket"] }), "No cookie transmitted.");
   assert.equal(await refusal({ authorization: "token alicekey:alicesecret", transports: ["websocket"] }), "No cookie transmitted.");
   assert.equal(await refusal({ cookie: "x=1" }), "No authentication method used. Use cookie or authorization header.");
-  assert.equal(await refusal({ cookie: "x=1", authorization: "token alicekey:wrong" }), "Unauthorized: Invalid API secret");
-  assert.equal(await refusal({ cookie: "x=1", authorization: "token nokey:x" }), "Unauthorized: Invalid API key");
+  assert.equal(await refusal({ cookie: "x=1", authorization: "token alicekey:wrong" }), "Unauthorized: Invalid API key or secret");
+  assert.equal(await refusal({ cookie: "x=1", authorization: "token nokey:x" }), "Unauthorized: Invalid API key or secret");
   assert.equal(await refusal({ cookie: "x=1", authorization: "Bearer abc" }), "Unauthorized: Unsupported authorization scheme");
 });
 
 test("an unknown or expired sid connects as Guest (user:Guest and website only)", async () => {
-  for (const sid of ["no-such-sid", "alice-old", "Guest"]) {
+  for (const sid of ["no-such-sid", "aliceold0000000000000001", "Guest"]) {
     const c = await h.connected(h.connect({ sid }));
     const got = h.collect(c, "msgprint");
     await h.send(c, "ping");
@@ -87,7 +87,7 @@ test("an unknown or expired sid connects as Guest (user:Guest and website only)"
 
 test("a namespace of another site is refused once, cleanly", async () => {
   // Site header says site A, namespace is site B: one CONNECT_ERROR and no late CONNECT.
-  const c = h.connect({ sid: "alice-sid", nsp: s.other, transports: ["websocket"] });
+  const c = h.connect({ sid: "alicesid0000000000000001", nsp: s.other, transports: ["websocket"] });
   const errors = h.collect(c, "connect_error");
   let connects = 0;
   c.on("connect", () => connects++);
@@ -96,13 +96,13 @@ test("a namespace of another site is refused once, cleanly", async () => {
   assert.equal(errors.length, 1);
   assert.equal(errors[0].message, "Invalid namespace");
   assert.equal(connects, 0);
-  assert.equal(await refusal({ sid: "alice-sid", nsp: "no-such-site.local", siteHeader: "no-such-site.local" }), "Invalid namespace");
+  assert.equal(await refusal({ sid: "alicesid0000000000000001", nsp: "no-such-site.local", siteHeader: "no-such-site.local" }), "Invalid namespace");
   c.close();
 });
 
 test("a forged X-Frappe-Site-Name for a site whose cookie the client lacks gives only Guest", async () => {
   // alice's sid belongs to site A's session table; presented to site B it matches nothing there.
-  const seedless = h.connect({ sid: "alice-sid", site: s.other });
+  const seedless = h.connect({ sid: "alicesid0000000000000001", site: s.other });
   await h.connected(seedless);
   const got = h.collect(seedless, "msgprint");
   await h.send(seedless, "doctype_subscribe", "Role");
@@ -116,8 +116,8 @@ test("a forged X-Frappe-Site-Name for a site whose cookie the client lacks gives
 });
 
 test("doctype and doc subscriptions deliver list_update and doc_update; refused ones stay silent", async () => {
-  const alice = await h.connected(h.connect({ sid: "alice-sid", transports: ["websocket"] }));
-  const carol = await h.connected(h.connect({ sid: "carol-sid" }));
+  const alice = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports: ["websocket"] }));
+  const carol = await h.connected(h.connect({ sid: "carolsid0000000000000001" }));
   await h.send(alice, "doctype_subscribe", "Role");
   await h.send(alice, "doc_subscribe", "Role", "System Manager");
   await h.send(carol, "doctype_subscribe", "Role");          // Website User: cannot read Role
@@ -142,8 +142,8 @@ test("doctype and doc subscriptions deliver list_update and doc_update; refused 
 });
 
 test("doc_open / doc_close tell the open_doc room who is viewing", async () => {
-  const alice = await h.connected(h.connect({ sid: "alice-sid", transports: ["websocket"] }));
-  const bob = await h.connected(h.connect({ sid: "bob-sid" }));
+  const alice = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports: ["websocket"] }));
+  const bob = await h.connected(h.connect({ sid: "bobsid00000000000000001" }));
   const seen = h.collect(alice, "doc_viewers");
   await h.send(alice, "doc_open", "User", "bob@example.com");
   await h.sleep(100);
@@ -163,7 +163,7 @@ test("doc_open / doc_close tell the open_doc room who is viewing", async () => {
 });
 
 test("task_subscribe / progress_subscribe join task_progress:<id> without a permission check", async () => {
-  const carol = await h.connected(h.connect({ sid: "carol-sid" }));
+  const carol = await h.connected(h.connect({ sid: "carolsid0000000000000001" }));
   const got = h.collect(carol, "progress");
   await h.send(carol, "task_subscribe", "task-123");
   await h.publish("progress", { percent: 50, title: "Working", description: null, task_id: "task-123" }, "task_progress:task-123");
@@ -177,7 +177,7 @@ test("task_subscribe / progress_subscribe join task_progress:<id> without a perm
 });
 
 test("an event with no room reaches every socket of every site (build_event)", async () => {
-  const a = await h.connected(h.connect({ sid: "alice-sid" }));
+  const a = await h.connected(h.connect({ sid: "alicesid0000000000000001" }));
   const b = await h.connected(h.connect({ sid: "x", site: s.other }));
   const ga = h.collect(a, "build_event"), gb = h.collect(b, "build_event");
   await s.pub.publish("events", JSON.stringify({ event: "build_event", message: { success: true } }));

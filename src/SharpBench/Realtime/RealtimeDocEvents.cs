@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using SharpBench.Model;
+
+namespace SharpBench.Realtime;
+
+/// <summary>
+/// Frappe's <c>Document.notify_update</c>: every saved or deleted document announces itself
+/// (doc_update, list_update) after commit. Registered when the library loads, because in Frappe
+/// this is built into Document, not an app hook a process could forget to install.
+/// </summary>
+internal static class RealtimeDocEvents
+{
+#pragma warning disable CA2255 // deliberate: the notification is part of the document model in every process
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register()
+    {
+        DocEvents.On("*", DocEvents.OnChange, NotifyAsync);
+        DocEvents.On("*", DocEvents.AfterDelete, NotifyAsync);
+    }
+
+    private static Task NotifyAsync(FrappeContext ctx, Document doc, string eventName)
+    {
+        if (doc.Name is null || doc.Meta.IsChild || doc.Flags.InMigrate)
+            return Task.CompletedTask;
+        var modified = doc.Modified ?? DateTime.Now;
+        return RealtimePublisher.NotifyUpdateAsync(ctx, doc.DocType, doc.Name, modified, listUpdate: !doc.Meta.Single);
+    }
+}
