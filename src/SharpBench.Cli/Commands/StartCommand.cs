@@ -12,7 +12,7 @@ public static class StartCommand
     public static Command Create()
     {
         var port = ServeCommand.PortOption();
-        var bind = new Option<string>("--bind") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on (localhost: both IPv4 and IPv6 loopback)", DefaultValueFactory = _ => "localhost" };
         var command = new Command("start", "Run every role in one process (the quick start); creates a first site on SQLite when there is none") { port, bind };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {

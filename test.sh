@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The one test command: every suite (xunit, then each conformance suite under tests/conformance)
+# against the servers tests/services/start.sh runs. Prints one summary line at the end:
+#   N passed, N failed[, N skipped]
+# Needs the services up: `tests/services/start.sh && source /tmp/sharpbench-services/env.sh`
+# (.ci/run does both). Extra arguments go to `dotnet test` (e.g. --filter Sites).
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+if [ -f "${SB_SERVICES_DIR:-/tmp/sharpbench-services}/env.sh" ] && [ -z "${SB_MARIADB_PORT:-}" ]; then
+  # shellcheck disable=SC1091
+  source "${SB_SERVICES_DIR:-/tmp/sharpbench-services}/env.sh"
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+passed=0 failed=0 skipped=0
+results="$here/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "== xunit (tests/SharpBench.Tests)"
+dotnet test "$here/tests/SharpBench.Tests/SharpBench.Tests.csproj" -c Release --nologo \
+  --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=minimal" \
+  --results-directory "$results" "$@"
+xunit_rc=$?
+trx="$results/xunit.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  p=$(count passed); f=$(count failed); t=$(count total); e=$(count executed)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${t:-0} - ${e:-0}))
+  # A crashed test host can leave failures out of the counters; count it as one failure.
+  if [ "$xunit_rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+else
+  echo "xunit produced no results (build failed?)"
+  failed=$((failed + 1))
+fi
+
+# Each conformance suite is a run.sh that installs its npm packages, runs, and prints
+# "N passed, N failed[, N skipped]" as its last line.
+while IFS= read -r suite; do
+  echo "== conformance: ${suite#"$here"/}"
+  out="$results/$(echo "${suite#"$here"/}" | tr '/' '_').log"
+  bash "$suite" 2>&1 | tee "$out"
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+  if [ -z "$line" ]; then
+    echo "(no summary line from $suite: counted as one failure)"
+    failed=$((failed + 1))
+    continue
+  fi
+  p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+  s=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || true)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
+done < <(find "$here/tests/conformance" -name run.sh -not -path '*/node_modules/*' 2>/dev/null | sort)
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SharpBench.Data;
+using SharpBench.Tests.Support;
+
+namespace SharpBench.Tests.Http;
+
+public class ServeProcessTests
+{
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPingAsync(HttpClient client, string url, Process process)
+    {
+        for (var i = 0; i < 150; i++)
+        {
+            if (process.HasExited)
+                Assert.Fail("bench exited early: " + await process.StandardError.ReadToEndAsync());
+            try
+            {
+                using var r = await client.GetAsync(url);
+                if (r.StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("bench never answered " + url);
+    }
+
+    [Fact]
+    public async Task ServeAnswersAndStopsCleanlyOnSigterm()
+    {
+        await using var bench = new TempBench();
+        await bench.CreateSiteAsync(DbKind.Sqlite, setDefault: true);
+        var port = FreePort();
+        using var process = Process.Start(BenchCli.StartInfo(bench.Root, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1"))!;
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var stdout = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => stdout.AppendLine(e.Data);
+        process.BeginOutputReadLine();
+        await WaitForPingAsync(client, $"http://127.0.0.1:{port}/api/method/ping", process);
+
+        Signals.Send(process.Id, Signals.SigTerm);
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(exit.Token);
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("Now listening on", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task StartCreatesAFirstSiteAndPrintsThePasswordOnce()
+    {
+        await using var bench = new TempBench();
+        var port = FreePort();
+        using var process = Process.Start(BenchCli.StartInfo(bench.Root, "start", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        var stdout = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (stdout) stdout.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await WaitForPingAsync(client, $"http://localhost:{port}/api/method/ping", process);
+            Assert.Equal("site1.localhost", bench.Bench.DefaultSite);
+            string text;
+            lock (stdout) text = stdout.ToString();
+            var line = text.Split('\n').Single(l => l.Contains("Password:"));
+            var password = line.Split("Password:")[1].Trim().Split(' ')[0];
+            var site = new SharpBench.Sites.SiteRegistry(bench.Bench).Find("site1.localhost")!;
+            await using var db = await site.OpenDatabaseAsync();
+            Assert.True(await SharpBench.Sites.SiteInstaller.CheckPasswordAsync(db, "Administrator", password));
+        }
+        finally
+        {
+            // SIGTERM: the same clean stop a container runtime asks for.
+            Signals.Send(process.Id, Signals.SigTerm);
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(exit.Token);
+        }
+    }
+}
