@@ -14,6 +14,8 @@ foreach (var command in new Command[]
     SetConfigCommand.Create(),
     ShowConfigCommand.Create(),
     MigrateCommand.Create(),
+    AddUserCommand.Create(),
+    SetAdminPasswordCommand.Create(),
     ServeCommand.Create(),
     StartCommand.Create(),
     WorkerCommand.Create(),

@@ -161,9 +161,11 @@ public static class Documents
                 continue;
             values[field] = FieldValue.FromDb(kind, r["v"]);
         }
-        Fill(doc, values);
-        if (rows.Count == 0)
-            ApplyDefaults(doc, ctx);
+        foreach (var (k, v) in values)
+            doc.SetRaw(k, v);
+        // Fields never saved (a new Single, or a field added later) read as their defaults.
+        ApplyDefaults(doc, ctx);
+        Fill(doc, new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal));
         foreach (var f in meta.Fields.Where(f => f.IsTable))
         {
             var childMeta = doc.ChildMetaOf(f.FieldName);
