@@ -7,7 +7,7 @@ namespace SharpBench.Apps;
 
 /// <summary>
 /// Turns a static C# method into a <see cref="FrappeMethod"/>: keyword arguments are bound to
-/// parameters by name with Frappe's coercions (JSON text for structured parameters,
+/// parameters by name (a C# <c>limitStart</c> takes the keyword <c>limit_start</c>) with Frappe's coercions (JSON text for structured parameters,
 /// <c>"true"/"false"/"1"/"0"</c> for bools, numeric strings for numbers). Unknown keys are
 /// dropped unless the method takes a <c>JsonObject kwargs</c>; <c>ignore_permissions</c> and
 /// <c>flags</c> never reach a method. <see cref="FrappeContext"/> and
@@ -22,6 +22,7 @@ public static class MethodBinder
         if (!method.IsStatic)
             throw new InvalidOperationException($"{method.DeclaringType?.FullName}.{method.Name}: whitelisted methods must be static");
         var parameters = method.GetParameters();
+        var keys = parameters.Select(p => SnakeCase(p.Name!)).ToArray();
         var shortName = name[(name.LastIndexOf('.') + 1)..];
         return new FrappeMethod(name, async (context, kwargs, ct) =>
         {
@@ -36,12 +37,12 @@ public static class MethodBinder
                     args[i] = ct;
                 else if (p.ParameterType == typeof(JsonObject) && p.Name == "kwargs")
                     args[i] = WithoutStripped(kwargs);
-                else if (!Stripped.Contains(p.Name) && kwargs.TryGetPropertyValue(p.Name!, out var node))
-                    args[i] = Coerce(p, node);
+                else if (!Stripped.Contains(keys[i]) && kwargs.TryGetPropertyValue(keys[i], out var node))
+                    args[i] = Coerce(p, keys[i], node);
                 else if (p.HasDefaultValue)
                     args[i] = p.DefaultValue;
                 else if (!IsNullable(p))
-                    missing.Add(p.Name!);
+                    missing.Add(keys[i]);
             }
             if (missing.Count > 0)
             {
@@ -104,14 +105,14 @@ public static class MethodBinder
     private static async Task<object?> AwaitValueTask<T>(ValueTask<T> task) => await task;
 
     /// <summary>Converts one keyword argument to a parameter's type, or throws FrappeTypeError (417).</summary>
-    public static object? Coerce(ParameterInfo p, JsonNode? node)
+    public static object? Coerce(ParameterInfo p, string key, JsonNode? node)
     {
         var type = Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType;
         if (node is null || node.GetValueKind() == JsonValueKind.Null)
         {
             if (!p.ParameterType.IsValueType || Nullable.GetUnderlyingType(p.ParameterType) is not null)
                 return null;
-            return p.HasDefaultValue ? p.DefaultValue : Fail(p, type, node);
+            return p.HasDefaultValue ? p.DefaultValue : Fail(key, type, node);
         }
         if (type == typeof(JsonNode))
             return node.DeepClone();
@@ -131,14 +132,14 @@ public static class MethodBinder
             {
                 "true" or "1" or "yes" or "on" => true,
                 "false" or "0" or "no" or "off" => false,
-                _ => Fail(p, type, node),
+                _ => Fail(key, type, node),
             };
         }
         if (type == typeof(int) || type == typeof(long) || type == typeof(double) || type == typeof(decimal))
         {
             var raw = kind == JsonValueKind.Number ? node.ToJsonString() : text?.Trim();
             if (raw is null)
-                return Fail(p, type, node);
+                return Fail(key, type, node);
             try
             {
                 if (type == typeof(double))
@@ -148,12 +149,12 @@ public static class MethodBinder
                 // Python's int() accepts "3" and a float that is whole, not "3.5".
                 var d = decimal.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
                 if (d != decimal.Truncate(d))
-                    return Fail(p, type, node);
+                    return Fail(key, type, node);
                 return type == typeof(int) ? (object)checked((int)d) : checked((long)d);
             }
             catch (Exception e) when (e is FormatException or OverflowException)
             {
-                return Fail(p, type, node);
+                return Fail(key, type, node);
             }
         }
         if (type == typeof(JsonObject) || type == typeof(JsonArray))
@@ -164,7 +165,7 @@ public static class MethodBinder
             // A bare string where a list is wanted is taken as a one-item list, as Frappe's helpers do.
             if (type == typeof(JsonArray) && text is not null && value is null)
                 return new JsonArray(text);
-            return Fail(p, type, node);
+            return Fail(key, type, node);
         }
         if (type == typeof(string[]) || type == typeof(List<string>))
         {
@@ -174,9 +175,9 @@ public static class MethodBinder
                 var list = a.Select(x => x!.GetValue<string>()).ToList();
                 return type == typeof(string[]) ? list.ToArray() : list;
             }
-            return Fail(p, type, node);
+            return Fail(key, type, node);
         }
-        throw new InvalidOperationException($"Parameter '{p.Name}' of type {type.Name} cannot be bound from a request");
+        throw new InvalidOperationException($"Parameter '{key}' of type {type.Name} cannot be bound from a request");
     }
 
     private static JsonNode? ParseJson(string text)
@@ -191,8 +192,28 @@ public static class MethodBinder
         }
     }
 
-    private static object Fail(ParameterInfo p, Type type, JsonNode? node) =>
-        throw new FrappeTypeError($"Argument '{p.Name}' should be of type '{PythonName(type)}' but got '{PythonName(node)}' instead.");
+    /// <summary><c>limitStart</c> → <c>limit_start</c>; names already in snake case stay as they are.</summary>
+    public static string SnakeCase(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsAsciiLetterUpper(c))
+            {
+                if (sb.Length > 0)
+                    sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static object Fail(string key, Type type, JsonNode? node) =>
+        throw new FrappeTypeError($"Argument '{key}' should be of type '{PythonName(type)}' but got '{PythonName(node)}' instead.");
 
     private static string PythonName(Type t) =>
         t == typeof(bool) ? "bool"

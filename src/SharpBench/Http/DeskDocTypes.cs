@@ -1,22 +1,23 @@
-using SharpBench.Apps;
 using SharpBench.Auth;
-using SharpBench.Sites;
+using SharpBench.Model;
 
 namespace SharpBench.Http;
 
-/// <summary>The DocTypes a user may read, for the <c>/app</c> page.</summary>
+/// <summary>The DocTypes a user may read (shipped and custom, child tables left out), for the <c>/app</c> page.</summary>
 public static class DeskDocTypes
 {
-    public static async Task<IReadOnlyList<string>> ReadableAsync(FrappeContext context, Bench bench, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> ReadableAsync(FrappeContext context, CancellationToken ct)
     {
-        var roles = await UserRoles.GetAsync(context, ct);
-        return AppRegistry.ForBench(bench)
-            .SelectMany(a => a.DocTypes())
-            .Where(m => !m.IsChild)
-            .Where(m => context.IsAdministrator || m.Permissions.Any(p => p.PermLevel == 0 && p.Read == 1 && roles.Contains(p.Role)))
-            .Select(m => m.Name)
-            .Distinct()
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var readable = new List<string>();
+        foreach (var name in await Meta.NamesAsync(context, ct))
+        {
+            var meta = await Meta.FindAsync(context, name, ct);
+            if (meta is null || meta.IsChild)
+                continue;
+            if (await Permissions.HasAsync(context, meta, "read", ct: ct))
+                readable.Add(name);
+        }
+        readable.Sort(StringComparer.Ordinal);
+        return readable;
     }
 }

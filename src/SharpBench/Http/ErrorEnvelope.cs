@@ -33,6 +33,12 @@ public static class ErrorEnvelope
             {
                 body["message"] = fe.Message;
             }
+            else if (fe is MandatoryError mandatory)
+            {
+                // One message per missing field; the exception text itself is not a message.
+                foreach (var m in mandatory.Messages)
+                    request.Context.Messages.Add(new ServerMessage(m, null, "red"));
+            }
             else if (!string.IsNullOrEmpty(fe.Message) && !request.Context.Messages.Any(m => m.Message == fe.Message))
             {
                 request.Context.Messages.Add(new ServerMessage(fe.Message, fe.Title, "red") { RaiseException = true });

@@ -20,6 +20,7 @@ public static class FrappeValueJson
         o.Converters.Add(new TimeSpanConverter());
         o.Converters.Add(new TimeOnlyConverter());
         o.Converters.Add(new DecimalConverter());
+        o.Converters.Add(new ListRowsConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }
@@ -70,6 +71,16 @@ public static class FrappeValueJson
 
         public override void Write(Utf8JsonWriter writer, TimeOnly value, JsonSerializerOptions options) =>
             writer.WriteStringValue(FormatTime(value.ToTimeSpan()));
+    }
+
+    /// <summary>List results go straight to the writer, without building JSON nodes first.</summary>
+    private sealed class ListRowsConverter : JsonConverter<ListRows>
+    {
+        public override ListRows Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, ListRows value, JsonSerializerOptions options) =>
+            value.Result.WriteTo(writer, value.AsDict);
     }
 
     private sealed class DecimalConverter : JsonConverter<decimal>

@@ -1,9 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using SharpBench.Apps;
 using SharpBench.Model;
+using SharpBench.Model.Queries;
 
 namespace SharpBench.Http;
 
-/// <summary><c>/api/resource/&lt;DocType&gt;[/&lt;name&gt;]</c> (reference 2.1, 5, 8).</summary>
-public static partial class ResourceEndpoint
+/// <summary>
+/// <c>/api/resource/&lt;DocType&gt;[/&lt;name&gt;]</c> (reference 2.1, 5, 8): list, insert, read,
+/// update, delete and <c>run_method</c>, answered under <c>data</c> with null fields left out of
+/// documents. Virtual DocTypes go to their provider.
+/// </summary>
+public static class ResourceEndpoint
 {
     public static async Task HandleAsync(FrappeRequest request, string doctype, string? name, CancellationToken ct)
     {
@@ -12,6 +21,85 @@ public static partial class ResourceEndpoint
             await VirtualResource.HandleAsync(request, provider, name, ct);
             return;
         }
-        throw new DoesNotExistError($"DocType {doctype} not found");
+        var ctx = request.Context;
+        if (!await Meta.ExistsAsync(ctx, doctype, ct))
+            throw new DoesNotExistError($"DocType {doctype} not found");
+        var verb = HttpMethods.IsHead(request.Method) ? "GET" : request.Method.ToUpperInvariant();
+        var form = request.Form;
+        switch (verb, name)
+        {
+            case ("GET", null):
+                var query = ListArgs.FromForm(doctype, form, resource: true);
+                var result = await DbQuery.GetListAsync(ctx, query, ct);
+                request.Body["data"] = new ListRows(result, ListArgs.Bool(form["as_dict"], true));
+                return;
+            case ("POST", null):
+                var values = DocumentValues(form);
+                values.Remove("doctype");
+                var doc = await Documents.NewAsync(ctx, doctype, values, ct);
+                await Documents.InsertAsync(ctx, doc, ct);
+                request.Body["data"] = doc.ToJson(includeNulls: false);
+                return;
+            case ("GET", not null) when form["run_method"] is not null:
+            case ("POST", not null):
+                request.Body["data"] = await RunMethodAsync(request, doctype, name, verb == "GET" ? "read" : "write", ct);
+                return;
+            case ("GET", not null):
+                request.Body["data"] = (await Documents.GetAsync(ctx, doctype, name, ct: ct)).ToJson(includeNulls: false);
+                return;
+            case ("PUT", not null):
+                var changes = DocumentValues(form);
+                changes.Remove("flags");
+                changes.Remove("doctype");
+                request.Body["data"] = (await Documents.UpdateAsync(ctx, doctype, name, changes, ct)).ToJson(includeNulls: false);
+                return;
+            case ("DELETE", not null):
+                await Documents.DeleteAsync(ctx, doctype, name, ct: ct);
+                request.Status = StatusCodes.Status202Accepted;
+                request.Body["data"] = "ok";
+                return;
+            default:
+                throw new DoesNotExistError("");
+        }
+    }
+
+    /// <summary>The document values of a write: the whole form, or a form field <c>data</c> holding JSON text.</summary>
+    private static JsonObject DocumentValues(JsonObject form)
+    {
+        var data = form["data"];
+        if (data is null)
+            return Without(form, "cmd", "sid", "csrf_token");
+        var parsed = ListArgs.Json(data, "data");
+        return parsed as JsonObject ?? throw new ValidationError("Invalid request arguments: data must be a JSON object of field values");
+    }
+
+    private static JsonObject Without(JsonObject form, params string[] keys)
+    {
+        var copy = new JsonObject();
+        foreach (var (k, v) in form)
+            if (!keys.Contains(k))
+                copy[k] = v?.DeepClone();
+        return copy;
+    }
+
+    /// <summary>
+    /// <c>run_method</c>: a whitelisted method registered as <c>&lt;DocType&gt;.&lt;method&gt;</c>,
+    /// called with the form plus <c>doctype</c> and <c>name</c>, after a read (GET) or write check.
+    /// </summary>
+    private static async Task<object?> RunMethodAsync(FrappeRequest request, string doctype, string name, string ptype, CancellationToken ct)
+    {
+        var methodName = FormDict.Text(request.Form["run_method"]);
+        if (string.IsNullOrEmpty(methodName))
+            throw new ValidationError("run_method is required");
+        var ctx = request.Context;
+        var doc = await Documents.GetAsync(ctx, doctype, name, ct: ct);
+        await Auth.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
+        var method = MethodRegistry.Find($"{doctype}.{methodName}");
+        if (method?.Whitelist is null)
+            throw new PermissionError($"<details><summary>You are not permitted to access this resource.</summary>Function <strong>{System.Net.WebUtility.HtmlEncode(methodName)}</strong> is not whitelisted.</details>", "Method Not Allowed");
+        var kwargs = Without(request.Form, "run_method", "cmd");
+        kwargs["doctype"] = doctype;
+        kwargs["name"] = name;
+        return await method.Invoke(ctx, kwargs, ct);
     }
 }

@@ -64,8 +64,7 @@ public static class WebPages
             return;
         }
         var csrf = await RequestAuth.EnsureCsrfTokenAsync(request, ct);
-        var bench = http.RequestServices.GetRequiredService<Bench>();
-        var doctypes = await DeskDocTypes.ReadableAsync(request.Context, bench, ct);
+        var doctypes = await DeskDocTypes.ReadableAsync(request.Context, ct);
         var user = request.Session?.FullName ?? request.Context.User;
         request.Writer = r => Html(r, StatusCodes.Status200OK, AppPage(user, doctypes, csrf));
     });
