@@ -9,7 +9,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
+const repo = resolve(here, '..', '..', '..');
 const benchExe = process.env.SB_BENCH || join(repo, 'bench');
 export const dbKind = (process.env.SB_CONFORMANCE_DB || 'sqlite').toLowerCase();
 
