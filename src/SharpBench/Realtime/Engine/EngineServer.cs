@@ -181,7 +181,7 @@ public sealed class EngineServer(EngineOptions options, IEngineHandler handler)
                 }
                 else
                 {
-                    await session.ReceiveBinaryAsync(data);
+                    ok = await session.ReceiveBinaryAsync(data);
                 }
             }
             else

@@ -176,7 +176,7 @@ public sealed class EngineSession
                     return true;
                 case '4':
                     await _handler.OnMessageAsync(this, packet[1..]);
-                    return true;
+                    return !_closed;
                 default:
                     return Fail("parse error");
             }
@@ -187,15 +187,17 @@ public sealed class EngineSession
         }
     }
 
-    internal async Task ReceiveBinaryAsync(byte[] data)
+    /// <summary>Handles one binary message; false when it was out of place and the session was closed.</summary>
+    internal async Task<bool> ReceiveBinaryAsync(byte[] data)
     {
         await _inbound.WaitAsync();
         try
         {
             if (_closed)
-                return;
+                return true;
             Alive();
             await _handler.OnBinaryAsync(this, data);
+            return !_closed;
         }
         finally
         {
@@ -382,7 +384,8 @@ public sealed class EngineSession
                 }
                 else if (binary is not null)
                 {
-                    await ReceiveBinaryAsync(binary);
+                    if (!await ReceiveBinaryAsync(binary))
+                        return;
                 }
             }
         }
