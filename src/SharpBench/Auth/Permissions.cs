@@ -112,6 +112,15 @@ public static class Permissions
         return await OwnerOfAsync(ctx, doc, ct) == ctx.User;
     }
 
+    /// <summary>Every right of the session user on a DocType or document (<c>frappe.client.get_doc_permissions</c>).</summary>
+    public static async Task<Dictionary<string, int>> AllAsync(FrappeContext ctx, DocTypeMeta meta, Document? doc = null, CancellationToken ct = default)
+    {
+        var rights = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var right in Rights)
+            rights[right] = await HasAsync(ctx, meta, right, doc, ct: ct) ? 1 : 0;
+        return rights;
+    }
+
     /// <summary>Throws PermissionError (403) unless <see cref="HasAsync"/>.</summary>
     public static async Task CheckAsync(FrappeContext ctx, DocTypeMeta meta, string ptype, Document? doc = null, string? parentDocType = null, CancellationToken ct = default)
     {

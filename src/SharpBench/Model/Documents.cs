@@ -372,6 +372,21 @@ public static class Documents
     public static async Task<Document> UpdateAsync(FrappeContext ctx, string doctype, string name, JsonObject values, CancellationToken ct = default)
     {
         var doc = await GetAsync(ctx, doctype, name, ignorePermissions: false, ct);
+        if (doc.Meta.IsChild)
+        {
+            // A child row is changed through its parent, which is what gets saved (and checked).
+            if (doc.ParentType is null || doc.Parent is null)
+                throw new ValidationError($"{doctype} {name} has no parent document");
+            var parent = await GetAsync(ctx, doc.ParentType, doc.Parent, ignorePermissions: false, ct);
+            var row = parent.Table(doc.ParentField ?? "").FirstOrDefault(r => r.Name == doc.Name)
+                ?? throw new DoesNotExistError($"{doctype} {name} not found");
+            row.Update(values);
+            if (values["modified"] is not null)
+                parent.ClientModified = row.ClientModified;
+            row.ClientModified = null;
+            await SaveAsync(ctx, parent, ct);
+            return row;
+        }
         doc.Update(values);
         return await SaveAsync(ctx, doc, ct);
     }

@@ -296,6 +296,25 @@ public sealed class DocumentLifecycleTests(ModelSites sites)
 
     [Theory]
     [MemberData(nameof(ModelSites.Kinds), MemberType = typeof(ModelSites))]
+    public async Task Updating_a_child_row_saves_its_parent(DbKind kind)
+    {
+        var (parent, child, _) = await SetUpAsync(kind);
+        await using var ctx = sites.Context(kind);
+        var doc = await Documents.NewAsync(ctx, parent, Invoice());
+        await doc.InsertAsync(ctx);
+        await ctx.CommitAsync();
+        var row = doc.Table("lines")[0];
+        var updated = await Documents.UpdateAsync(ctx, child, row.Name!, new JsonObject { ["qty"] = 42 });
+        await ctx.CommitAsync();
+        Assert.Equal(child, updated.DocType);
+        var reloaded = await Documents.GetAsync(ctx, parent, doc.Name!);
+        Assert.Equal(42m, reloaded.Table("lines")[0].Get("qty"));
+        Assert.True(reloaded.Modified > doc.Creation);
+        Assert.Equal(2, reloaded.Table("lines").Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelSites.Kinds), MemberType = typeof(ModelSites))]
     public async Task A_stale_modified_fails_with_timestamp_mismatch(DbKind kind)
     {
         var (parent, _, _) = await SetUpAsync(kind);

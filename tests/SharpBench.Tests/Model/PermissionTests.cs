@@ -118,6 +118,10 @@ public sealed class PermissionTests(ModelSites sites)
             var meta = await Meta.GetAsync(ctx, s.DocType);
             Assert.True(await Permissions.HasAsync(ctx, meta, "read"));
             Assert.False(await Permissions.HasAsync(ctx, meta, "write"));
+            var all = await Permissions.AllAsync(ctx, meta);
+            Assert.Equal(1, all["read"]);
+            Assert.Equal(1, all["select"]);
+            Assert.Equal(0, all["delete"]);
             var doc = await Documents.NewAsync(ctx, s.DocType, new JsonObject { ["title"] = "nope" });
             var e = await Assert.ThrowsAsync<PermissionError>(() => doc.InsertAsync(ctx));
             Assert.Equal("PermissionError", e.ExcType);
