@@ -26,7 +26,7 @@ internal static partial class JobLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping job {Id} on request")]
     public static partial void StopRequested(ILogger logger, string id);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Queue}: {Method} ({Id}) started")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Queue}: {Method} ({Id}) started")]
     public static partial void JobStarted(ILogger logger, string queue, string method, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Queue}: {Method} ({Id}) finished in {Ms} ms")]
