@@ -47,6 +47,19 @@ wrk_run() {
     END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (err == "" ? "0" : "errors") }' <<<"$out"
 }
 
+# wrk_run_h THREADS CONNS SECONDS URL HEADER -> as wrk_run, with one request header
+wrk_run_h() {
+  local out
+  out=$(wrk -t"$1" -c"$2" -d"$3s" --timeout 5s --latency -H "$5" "$4")
+  awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx|Socket errors/ { err = err $0 ";" }
+    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (err == "" ? "0" : "errors") }' <<<"$out"
+}
+
 # rss_tree_mib PID: resident memory of PID and its direct children, MiB
 rss_tree_mib() {
   { ps -o rss= -p "$1"; ps -o rss= --ppid "$1"; } 2>/dev/null | awk '{s+=$1} END {printf "%.1f\n", s/1024}'
