@@ -16,7 +16,8 @@
 set -Eeuo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
+# ../shared/peers beside the main checkout (a git worktree elsewhere finds it through the common .git).
+PEERS=${PEERS:-$(cd "$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir)/../.." && pwd)/shared/peers}
 N=${N:-20000}; LAT_N=${LAT_N:-500}; LAT_GAP_MS=${LAT_GAP_MS:-10}; PORT=${PORT:-16391}
 PEER=${PEER:-1}; PEER_ROUNDS=${PEER_ROUNDS:-1}; PEER_MODES=${PEER_MODES:-simple1}; PEER_N=${PEER_N:-5000}
 RUN=$(mktemp -d /tmp/sb-bench-jobs.XXXXXX)
