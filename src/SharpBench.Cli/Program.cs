@@ -22,6 +22,10 @@ foreach (var command in new Command[]
     DoctorCommand.Create(),
     ExecuteCommand.Create(),
     SocketioCommand.Create(),
+    EnableSchedulerCommand.Create(enable: true),
+    EnableSchedulerCommand.Create(enable: false),
+    SchedulerCommand.Create(),
+    TriggerSchedulerEventCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpBench.Apps;
+using SharpBench.Scheduling;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -13,6 +14,7 @@ public static class MigrateCommand
         {
             var bench = CliContext.Bench();
             var registry = new SiteRegistry(bench);
+            var errors = new List<string>();
             foreach (var name in CliContext.SelectedSites(parse, bench))
             {
                 var site = registry.Find(name) ?? throw new BenchException($"Site {name} does not exist");
@@ -20,9 +22,13 @@ public static class MigrateCommand
                 {
                     await using var db = await site.OpenDatabaseAsync(ct);
                     await SiteInstaller.MigrateSchemaAsync(db, AppRegistry.ForBench(bench), report, ct);
+                    foreach (var error in await SchedulerSetup.SyncJobsAsync(db, AppRegistry.ForBench(bench), report, ct: ct))
+                        errors.Add($"{name}: {error}");
                 });
             }
-            return 0;
+            foreach (var error in errors)
+                await Console.Error.WriteLineAsync("Error: " + error);
+            return errors.Count == 0 ? 0 : 1;
         }));
         return command;
     }

@@ -17,9 +17,10 @@ public static class NewSiteCommand
         var adminPassword = new Option<string?>("--admin-password") { Description = "Password of Administrator (admin_password in config wins, as in Frappe)" };
         var setDefault = new Option<bool>("--set-default") { Description = "Make this the bench's default site" };
         var force = new Option<bool>("--force") { Description = "Reinstall over an existing site (its database is dropped and recreated)" };
+        var enableScheduler = new Option<bool>("--enable-scheduler") { Description = "Start with the scheduler enabled (otherwise run enable-scheduler later, as in Frappe)" };
         var noSocket = new Option<bool>("--no-mariadb-socket") { Description = "Accepted for compatibility: the database user may always connect from any host" };
 
-        var command = new Command("new-site", "Create a site: its folder, config, database and core tables") { site, dbType, dbHost, dbPort, rootUser, rootPassword, adminPassword, setDefault, force, noSocket };
+        var command = new Command("new-site", "Create a site: its folder, config, database and core tables") { site, dbType, dbHost, dbPort, rootUser, rootPassword, adminPassword, setDefault, force, enableScheduler, noSocket };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
@@ -36,6 +37,7 @@ public static class NewSiteCommand
                 RootPassword = parse.GetValue(rootPassword),
                 SetDefault = parse.GetValue(setDefault),
                 Force = parse.GetValue(force),
+                EnableScheduler = parse.GetValue(enableScheduler),
             };
             await Progress.RunAsync($"Creating site {name}", report => new SiteCreator(bench, report).CreateAsync(options, ct));
             return 0;

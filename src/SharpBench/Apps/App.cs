@@ -1,5 +1,6 @@
 using System.Reflection;
 using SharpBench.Model;
+using SharpBench.Scheduling;
 
 namespace SharpBench.Apps;
 
@@ -24,6 +25,9 @@ public abstract class App
 
     /// <summary>The app's DocType definitions, in install order.</summary>
     public virtual IEnumerable<DocTypeMeta> DocTypes() => [];
+
+    /// <summary>The app's <c>scheduler_events</c> hook: periodic methods by frequency and by cron expression.</summary>
+    public virtual SchedulerEvents SchedulerEvents => SchedulerEvents.None;
 
     /// <summary>Reads every embedded <c>*.json</c> resource of the app's assembly as a DocType.</summary>
     protected static IEnumerable<DocTypeMeta> EmbeddedDocTypes(Assembly assembly, string prefix)

@@ -1,4 +1,5 @@
 using SharpBench.Model;
+using SharpBench.Scheduling;
 
 namespace SharpBench.Apps;
 
@@ -22,4 +23,9 @@ public sealed class FrappeApp : App
         ["DocType"] = new CoreApp.DocTypeController(),
         ["User"] = new CoreApp.UserController(),
     };
+
+    public override SchedulerEvents SchedulerEvents => SchedulingMethods.CoreEvents;
+
+    // Every process that knows the core app can run its scheduled and whitelisted methods.
+    static FrappeApp() => SchedulingMethods.Register();
 }

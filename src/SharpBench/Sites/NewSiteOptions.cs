@@ -11,4 +11,5 @@ public sealed record NewSiteOptions(string Site, string AdminPassword)
     public string? RootPassword { get; init; }
     public bool SetDefault { get; init; }
     public bool Force { get; init; }
+    public bool EnableScheduler { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
 using SharpBench.Data;
+using SharpBench.Scheduling;
 
 namespace SharpBench.Sites;
 
@@ -79,7 +80,13 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
                 config["db_port"] = o.DbPort;
 
             await using (var db = await Database.OpenAsync(info, ct))
+            {
                 await SiteInstaller.InstallAsync(db, AppRegistry.ForBench(bench), adminPassword, progress, ct);
+                foreach (var error in await SchedulerSetup.SyncJobsAsync(db, AppRegistry.ForBench(bench), progress, ct: ct))
+                    progress("Error: " + error);
+                if (o.EnableScheduler)
+                    await SchedulerState.SetEnabledAsync(db, true, ct);
+            }
 
             // The config is written last: a site folder without site_config.json is not a site,
             // so a crash before this point never leaves a half-made site that resolves.

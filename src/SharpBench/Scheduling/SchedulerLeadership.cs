@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace SharpBench.Scheduling;
+
+/// <summary>
+/// One active scheduler per bench: replicas compete for a Redis key holding the leader's id
+/// (SET NX PX); the leader renews it (compare-and-renew in Lua) every third of the lease. A
+/// leader that cannot renew stops scheduling before its lease runs out, so two schedulers never
+/// run at once, and a dead leader's key expires so a standby takes over within one lease.
+/// </summary>
+public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key, TimeSpan lease, ILogger logger)
+{
+    private const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 0
+        """;
+
+    private const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+          return redis.call('DEL', KEYS[1])
+        end
+        return 0
+        """;
+
+    private long _leaderUntil;
+    private string? _lastHolder;
+
+    /// <summary>The Redis key of a bench's scheduler lock, next to the bench's job keys.</summary>
+    public static string KeyFor(string benchId) => "sb:" + benchId + ":scheduler:leader";
+
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    public string Key => key;
+
+    public TimeSpan Lease => lease;
+
+    /// <summary>True while this process holds an unexpired lease (measured on its own monotonic clock).</summary>
+    public bool IsLeader => Stopwatch.GetTimestamp() < Interlocked.Read(ref _leaderUntil);
+
+    /// <summary>Renews the lease when held, else tries to take it; returns whether this process leads now.</summary>
+    public async Task<bool> RefreshAsync()
+    {
+        var db = redis.GetDatabase();
+        // The lease counts from before the round trip, so the local view never outlives Redis's.
+        var started = Stopwatch.GetTimestamp();
+        var leaseMs = (long)lease.TotalMilliseconds;
+        bool held;
+        if (IsLeader)
+        {
+            held = (long)await db.ScriptEvaluateAsync(RenewScript, [key], [Owner, leaseMs]) == 1;
+            if (!held)
+                SchedulerLog.LostLeadership(logger, Owner, key);
+        }
+        else
+        {
+            held = await db.StringSetAsync(key, Owner, lease, When.NotExists);
+            if (held)
+            {
+                SchedulerLog.BecameLeader(logger, Owner, key, lease.TotalSeconds);
+                _lastHolder = Owner;
+            }
+            else
+            {
+                var holder = (string?)await db.StringGetAsync(key);
+                if (holder != _lastHolder)
+                {
+                    SchedulerLog.StandingBy(logger, Owner, holder ?? "(none)");
+                    _lastHolder = holder;
+                }
+            }
+        }
+        Interlocked.Exchange(ref _leaderUntil, held ? started + (long)(lease.TotalSeconds * Stopwatch.Frequency) : 0);
+        return held;
+    }
+
+    /// <summary>Keeps refreshing until cancelled, then gives the lock up so a standby need not wait for the lease.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var period = lease / 3;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                SchedulerLog.RedisDown(logger, Owner, e.Message);
+            }
+            try
+            {
+                await Task.Delay(period, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await ReleaseAsync();
+    }
+
+    public async Task ReleaseAsync()
+    {
+        if (!IsLeader)
+            return;
+        Interlocked.Exchange(ref _leaderUntil, 0);
+        try
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [key], [Owner]);
+            SchedulerLog.Released(logger, Owner);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            SchedulerLog.ReleaseFailed(logger, Owner, e.Message);
+        }
+    }
+}

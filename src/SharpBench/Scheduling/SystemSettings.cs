@@ -1,0 +1,53 @@
+using System.Globalization;
+using SharpBench.Data;
+
+namespace SharpBench.Scheduling;
+
+/// <summary>
+/// The System Settings values the scheduler reads and writes. System Settings is a Single, so
+/// each value is a row of <c>tabSingles</c>, where Frappe keeps it too.
+/// </summary>
+public static class SystemSettings
+{
+    public const string DocType = "System Settings";
+
+    public static async Task<string?> GetAsync(Database db, string field, CancellationToken ct = default)
+    {
+        var d = db.Dialect;
+        var value = await db.ScalarAsync(
+            $"SELECT {d.Quote("value")} FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1",
+            [DocType, field], ct);
+        return value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+    }
+
+    public static async Task SetAsync(Database db, string field, string? value, CancellationToken ct = default)
+    {
+        var d = db.Dialect;
+        await db.ExecuteAsync($"DELETE FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1", [DocType, field], ct);
+        await Rows.InsertAsync(db, "tabSingles", new Dictionary<string, object?> { ["doctype"] = DocType, ["field"] = field, ["value"] = value }, ct);
+    }
+
+    public static async Task<bool> SchedulerEnabledAsync(Database db, CancellationToken ct = default) =>
+        await GetAsync(db, "enable_scheduler", ct) is { } v && v.Trim() is "1" or "true" or "True";
+
+    /// <summary>
+    /// The site's time zone (System Settings <c>time_zone</c>, an IANA name). Without one, the
+    /// server's zone: the one every other timestamp of the site (creation, modified) is written in.
+    /// </summary>
+    public static async Task<TimeZoneInfo> TimeZoneAsync(Database db, CancellationToken ct = default) =>
+        ResolveZone(await GetAsync(db, "time_zone", ct));
+
+    public static TimeZoneInfo ResolveZone(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return TimeZoneInfo.Local;
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(name.Trim());
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new Sites.BenchException($"System Settings time_zone '{name}' is not a known time zone (use an IANA name such as Asia/Kolkata).");
+        }
+    }
+}
