@@ -17,6 +17,9 @@ public static class MethodRegistry
 {
     private static readonly ConcurrentDictionary<string, FrappeMethod> Methods = new(StringComparer.Ordinal);
 
+    // The core app's methods are there in every process, whichever class it touched first.
+    static MethodRegistry() => _ = FrappeApp.Instance;
+
     public static void Register(FrappeMethod method) => Methods[method.Name] = method;
 
     public static void Register(string name, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> invoke, WhitelistAttribute? whitelist = null) =>

@@ -30,7 +30,7 @@ public static class SchedulerSettings
             return fallback;
         double value;
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-            value = v.GetValue<double>();
+            value = double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
         else if (node is JsonValue s && s.TryGetValue<string>(out var text) && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             value = parsed;
         else
