@@ -26,6 +26,7 @@ foreach (var command in new Command[]
     EnableSchedulerCommand.Create(enable: false),
     SchedulerCommand.Create(),
     TriggerSchedulerEventCommand.Create(),
+    ScheduleCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

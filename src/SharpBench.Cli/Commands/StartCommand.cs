@@ -23,8 +23,11 @@ public static class StartCommand
             // Realtime shares the web port under /socket.io; without redis_queue it hears events in-process.
             var bridge = SharpBench.Realtime.RealtimeHosting.BridgeFor(bench);
             WebServer.Modules.Add(new SharpBench.Realtime.RealtimeHosting.Module(_ => bridge));
-            var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)),
-                b => b.Services.AddHostedService<Jobs.JobsHostedService>());
+            var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)), b =>
+            {
+                b.Services.AddHostedService<Jobs.JobsHostedService>();
+                Scheduling.SchedulerHosting.AddEmbeddedScheduler(b.Services, bench);
+            });
             await app.RunAsync();
             return 0;
         }));

@@ -35,8 +35,10 @@ public sealed class ScheduledJobRunner(TimeProvider clock)
             await ctx.RollbackAsync(CancellationToken.None);
             ctx.User = "Administrator";
             await LogStatusAsync(ctx, job, logName, "Failed", e.ToString(), zone, CancellationToken.None);
-            await ErrorLog.InsertAsync(await ctx.DbAsync(CancellationToken.None), $"Scheduled Job {job.Method} failed", e.ToString(), DueTime.ToLocal(clock.GetUtcNow(), zone), CancellationToken.None);
-            await ctx.CommitAsync(CancellationToken.None);
+            // Inside a job the worker writes the Error Log for the exception that goes on; run
+            // inline (trigger-scheduler-event) nobody else would.
+            if (!ctx.Items.ContainsKey("job"))
+                await Jobs.ErrorLog.WriteAsync(ctx.Site, job.Method, $"Scheduled Job {job.Name} ({job.Method}) failed\n\n{e}", ct: CancellationToken.None);
             throw new ScheduledJobFailedException(job.Method, e);
         }
         await LogStatusAsync(ctx, job, logName, "Complete", null, zone, ct);
