@@ -32,6 +32,12 @@ public sealed class TestApp : SharpBench.Apps.App
                 new EnqueueOptions { Queue = "long", EnqueueAfterCommit = true, JobId = "todo-" + doc.Name });
         }
     }
+
+    public override SharpBench.Scheduling.SchedulerEvents SchedulerEvents { get; } = new()
+    {
+        ["hourly"] = [ScheduledMethods.Hourly],
+        Cron = { ["* * * * *"] = [ScheduledMethods.CronTick] },
+    };
 }
 
 /// <summary>A ToDo controller with one document method.</summary>
