@@ -26,7 +26,7 @@ public static class StartCommand
             var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)), b =>
             {
                 b.Services.AddHostedService<Jobs.JobsHostedService>();
-                Scheduling.SchedulerHosting.AddEmbeddedScheduler(b.Services, bench);
+                Scheduling.SchedulerHosting.AddScheduler(b.Services, bench);
             });
             await app.RunAsync();
             return 0;

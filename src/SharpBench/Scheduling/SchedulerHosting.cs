@@ -5,26 +5,34 @@ using SharpBench.Sites;
 
 namespace SharpBench.Scheduling;
 
-/// <summary>Wires the scheduler into a host: the embedded one of <c>bench start</c>.</summary>
+/// <summary>Wires the scheduler into a host: the one <c>bench start</c> runs beside the web role and its workers.</summary>
 public static class SchedulerHosting
 {
     /// <summary>
-    /// Adds the in-process scheduler when the bench has no <c>redis_queue</c> (jobs then run in the
-    /// same process, so it is the only scheduler there can be). With Redis, <c>bench schedule</c> runs it.
-    /// Throws <see cref="BenchException"/> for a bad <c>scheduler_tick_interval</c>.
+    /// Adds the in-process scheduler. Without <c>redis_queue</c> the jobs run in this process, so it
+    /// is the only scheduler there can be; with Redis it joins the leader election like any
+    /// <c>bench schedule</c> replica (as Frappe's Procfile runs <c>bench schedule</c> next to the web role).
+    /// Throws <see cref="BenchException"/> for a bad <c>scheduler_tick_interval</c> or <c>scheduler_lease</c>.
     /// </summary>
-    public static bool AddEmbeddedScheduler(IServiceCollection services, Bench bench)
+    public static void AddScheduler(IServiceCollection services, Bench bench)
     {
         var common = new SiteConfig(bench.ReadCommonConfig());
-        if (QueueSettings.For(bench).RedisQueue is not null)
-            return false;
         var tick = SchedulerSettings.Tick(common);
-        JobBackends.UseEmbedded();
+        var lease = SchedulerSettings.Lease(common);
+        var settings = QueueSettings.For(bench);
+        if (settings.RedisQueue is null)
+            JobBackends.UseEmbedded();
         services.AddHostedService(sp =>
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("bench.schedule");
-            return new SchedulerService(new Scheduler(bench, BackgroundJobSink.Instance, TimeProvider.System, logger), tick, null, TimeProvider.System, logger);
+            var leadership = settings.RedisQueue is { } url
+                ? new SchedulerLeadership(RedisConnections.Get(url), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger)
+                : null;
+            var scheduler = new Scheduler(bench, BackgroundJobSink.Instance, TimeProvider.System, logger)
+            {
+                MayRun = leadership is null ? () => true : () => leadership.IsLeader,
+            };
+            return new SchedulerService(scheduler, tick, leadership, TimeProvider.System, logger);
         });
-        return true;
     }
 }

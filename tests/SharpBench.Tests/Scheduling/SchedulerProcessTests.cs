@@ -117,5 +117,28 @@ public class SchedulerProcessTests
         Assert.Single(jb.OutputText.Split('\n'), l => l.Contains("stands by", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task BenchStartWithoutRedisRunsTheSchedulerInProcess()
+    {
+        await using var jb = new JobBench(redisUrl: "", extraCommon: FastScheduler);
+        var site = await jb.CreateSiteAsync();
+        await using (var db = await site.OpenDatabaseAsync())
+        {
+            await SchedulerState.SetEnabledAsync(db, true);
+            var d = db.Dialect;
+            await db.ExecuteAsync($"UPDATE {d.Quote(ScheduledJobType.Table)} SET {d.Quote("last_execution")} = @p0 WHERE {d.Quote("method")} = @p1",
+                [DateTime.Now.AddDays(-2), ScheduledMethods.Hourly]);
+        }
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        jb.StartBench("start", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await JobBench.WaitUntilAsync(async () => (await LogsAsync(site, ScheduledMethods.Hourly)).Any(l => l.Status == "Complete"),
+            TimeSpan.FromSeconds(60), "the hourly event ran inside bench start\n" + jb.OutputText);
+        Assert.Single(await LogsAsync(site, ScheduledMethods.Hourly));
+        Assert.Single(await JobBench.MarkersAsync(site), m => m.StartsWith("hourly-", StringComparison.Ordinal));
+    }
+
     private static DateTime Trunc(DateTime t, int seconds) => new(t.Ticks - t.Ticks % (seconds * TimeSpan.TicksPerSecond));
 }
