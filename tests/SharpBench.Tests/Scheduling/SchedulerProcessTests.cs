@@ -40,7 +40,8 @@ public class SchedulerProcessTests
         await JobBench.WaitUntilAsync(async () => await LeaderPidAsync(jb) == standby.Id, TimeSpan.FromSeconds(LeaseSeconds * 3), "the standby takes the lock");
         // The lock of a killed leader expires after one lease; the standby checks every third of one.
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(LeaseSeconds + LeaseSeconds / 3.0 + 1.5), $"took over after {sw.Elapsed.TotalSeconds:0.0} s");
-        Assert.Contains(jb.OutputText.Split('\n'), l => l.Contains($":{standby.Id}:", StringComparison.Ordinal) && l.Contains("is now the leader", StringComparison.Ordinal));
+        await JobBench.WaitUntilAsync(() => Task.FromResult(jb.OutputText.Split('\n').Any(l => l.Contains($":{standby.Id}:", StringComparison.Ordinal) && l.Contains("is now the leader", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10), "the standby logs that it leads");
 
         // SIGTERM is a clean stop that gives the lock up at once.
         using (var kill = Process.Start("kill", ["-TERM", standby.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
