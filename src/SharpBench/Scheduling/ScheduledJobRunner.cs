@@ -38,7 +38,7 @@ public sealed class ScheduledJobRunner(TimeProvider clock)
             // Inside a job the worker writes the Error Log for the exception that goes on; run
             // inline (trigger-scheduler-event) nobody else would.
             if (!ctx.Items.ContainsKey("job"))
-                await Jobs.ErrorLog.WriteAsync(ctx.Site, job.Method, $"Scheduled Job {job.Name} ({job.Method}) failed\n\n{e}", ct: CancellationToken.None);
+                await Jobs.ErrorLog.WriteAsync(ctx.Site, "Administrator", job.Method, $"Scheduled Job {job.Name} ({job.Method}) failed\n\n{e}", ct: CancellationToken.None);
             throw new ScheduledJobFailedException(job.Method, e);
         }
         await LogStatusAsync(ctx, job, logName, "Complete", null, zone, ct);

@@ -31,7 +31,6 @@ public class ScheduledJobRunnerTests
     {
         var b = new TempBench();
         var site = await b.CreateSiteAsync(kind);
-        await Jobs.JobBench.EnsureErrorLogTableAsync(site);
         await using var db = await site.OpenDatabaseAsync();
         await db.BeginAsync();
         await SystemSettings.SetAsync(db, "time_zone", "UTC");
