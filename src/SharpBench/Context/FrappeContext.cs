@@ -34,6 +34,12 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     public void MsgPrint(string message, string? title = null, string? indicator = null) =>
         Messages.Add(new ServerMessage(message, title, indicator));
 
+    /// <summary>
+    /// A hint that this unit of work only reads (an HTTP GET, a permission check): its
+    /// transaction is rolled back anyway, so on SQLite it need not hold the write lock.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
     public bool IsAdministrator => User == "Administrator";
 
     public bool IsGuest => User == "Guest";
@@ -44,11 +50,11 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
         if (_db is null)
         {
             _db = await Site.OpenDatabaseAsync(ct);
-            await _db.BeginAsync(ct);
+            await _db.BeginAsync(ReadOnly, ct);
         }
         else if (!_db.InTransaction)
         {
-            await _db.BeginAsync(ct);
+            await _db.BeginAsync(ReadOnly, ct);
         }
         return _db;
     }

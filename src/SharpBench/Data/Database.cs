@@ -45,11 +45,20 @@ public sealed class Database : IAsyncDisposable, IDisposable
         }
     }
 
-    public async Task BeginAsync(CancellationToken ct = default)
+    /// <summary>
+    /// Opens a transaction. On SQLite a writing transaction takes the write lock at once
+    /// (BEGIN IMMEDIATE), so two writers never deadlock on a lock upgrade; a read-only one is
+    /// deferred, so reads run side by side instead of queueing behind every writer.
+    /// </summary>
+    public Task BeginAsync(CancellationToken ct = default) => BeginAsync(readOnly: false, ct);
+
+    public async Task BeginAsync(bool readOnly, CancellationToken ct = default)
     {
         if (_transaction is not null)
             throw new InvalidOperationException("A transaction is already open on this connection.");
-        _transaction = await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        _transaction = Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: readOnly)
+            : await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
     }
 
     public async Task CommitAsync(CancellationToken ct = default)

@@ -18,6 +18,7 @@ public static class ApiPipeline
         var ct = http.RequestAborted;
         await using var context = new FrappeContext(site, "Guest", http.RequestServices);
         var request = new FrappeRequest(http, site, context);
+        context.ReadOnly = !request.IsWrite;
         request.Attach();
         var log = http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SharpBench.Http");
         var expiry = TimeSpan.FromHours(170);
@@ -35,6 +36,8 @@ public static class ApiPipeline
                 await context.RollbackAsync(ct);
             if (request.Session is not null)
             {
+                // The last-seen update writes, even on a GET.
+                context.ReadOnly = false;
                 var db = await context.DbAsync(ct);
                 if (await SessionStore.TouchAsync(db, site, request.Session, ct))
                     await context.CommitAsync(ct);

@@ -19,9 +19,20 @@ public static class WebServer
         new ApiModule(),
     ];
 
+    /// <summary>
+    /// Host options every role's web host uses. The content root is the program's folder, not
+    /// the bench: the host watches its content root for config changes, and in the bench every
+    /// SQLite write under sites/ would wake that watcher.
+    /// </summary>
+    public static WebApplicationOptions CreateHostOptions() => new()
+    {
+        ContentRootPath = AppContext.BaseDirectory,
+        Args = ["--hostBuilder:reloadConfigOnChange=false"],
+    };
+
     public static WebApplication Build(Bench bench, string bind, int port, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = bench.Root, Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(WebServer.CreateHostOptions());
         builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{port}");
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -58,7 +58,7 @@ public static class RealtimeHosting
     /// <summary>The standalone realtime role (the compose <c>websocket</c> service).</summary>
     public static WebApplication BuildStandalone(Bench bench, string bind, int port, IRealtimeBridge bridge, EngineOptions? options = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = bench.Root, Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(WebServer.CreateHostOptions());
         builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{port}");
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         Logging.Configure(builder.Logging);

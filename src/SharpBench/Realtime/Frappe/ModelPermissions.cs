@@ -14,7 +14,7 @@ public sealed class ModelPermissions : IRealtimePermissions
     {
         if (!DocTypeMeta.IsValidDocTypeName(doctype))
             return false;
-        await using var ctx = new FrappeContext(site, user);
+        await using var ctx = new FrappeContext(site, user) { ReadOnly = true };
         var meta = await Meta.FindAsync(ctx, doctype, ct);
         return meta is not null && await Permissions.HasAsync(ctx, meta, "read", ct: ct);
     }
@@ -23,7 +23,7 @@ public sealed class ModelPermissions : IRealtimePermissions
     {
         if (!DocTypeMeta.IsValidDocTypeName(doctype) || string.IsNullOrEmpty(name))
             return false;
-        await using var ctx = new FrappeContext(site, user);
+        await using var ctx = new FrappeContext(site, user) { ReadOnly = true };
         var meta = await Meta.FindAsync(ctx, doctype, ct);
         if (meta is null || meta.IsVirtual == 1)
             return false;
