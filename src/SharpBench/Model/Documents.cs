@@ -448,8 +448,10 @@ public static class Documents
             await Permissions.CheckAsync(ctx, meta, "delete", doc, ct: ct);
         if (doc.DocStatus == 1)
             throw new ValidationError($"{doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.");
-        await CheckNoLinksAsync(ctx, doc, submittedOnly: false, ct);
+        // on_trash first, as in Frappe: a controller that refuses the delete (a protected
+        // record) says so, whatever links the record has.
         await DocEvents.RunAsync(ctx, doc, DocEvents.OnTrash);
+        await CheckNoLinksAsync(ctx, doc, submittedOnly: false, ct);
         var db = await ctx.DbAsync(ct);
         foreach (var f in meta.Fields.Where(f => f.IsTable))
             await RowStore.DeleteChildrenAsync(db, doc.ChildMetaOf(f.FieldName), doc.Name!, meta.Name, f.FieldName, ct);
