@@ -4,6 +4,10 @@ using SharpBench.Cli.Commands;
 
 SharpBench.Jobs.JobsSetup.Register();
 
+// Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
+// hooks and methods matter to serve, migrate and new-site as much as to the worker.
+WorkerCommand.LoadApps(CliContext.Bench());
+
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);
 foreach (var command in new Command[]

@@ -21,7 +21,6 @@ public static class ExecuteCommand
         {
             var bench = CliContext.Bench();
             var siteName = CliContext.SingleSite(parse, bench);
-            WorkerCommand.LoadApps(bench);
             var name = parse.GetValue(method)!;
             var registered = MethodRegistry.Find(name) ?? throw new BenchException($"Method {name} is not registered (is its app in sites/apps.txt and under apps/?)");
             JsonObject arguments;

@@ -26,7 +26,6 @@ public static class ScheduleCommand
             var settings = QueueSettings.For(bench);
             if (settings.RedisQueue is null)
                 throw new BenchException("bench schedule needs a Redis queue: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT), or use bench start, which runs the scheduler in-process.");
-            WorkerCommand.LoadApps(bench);
 
             using var loggers = LoggerFactory.Create(Logging.Configure);
             var logger = loggers.CreateLogger("bench.schedule");

@@ -19,7 +19,6 @@ public static class StartCommand
             var bench = CliContext.Bench();
             bench.EnsureLayout();
             await EnsureFirstSiteAsync(bench, ct);
-            WorkerCommand.LoadApps(bench);
             // Realtime shares the web port under /socket.io; without redis_queue it hears events in-process.
             var bridge = SharpBench.Realtime.RealtimeHosting.BridgeFor(bench);
             WebServer.Modules.Add(new SharpBench.Realtime.RealtimeHosting.Module(_ => bridge));

@@ -31,7 +31,6 @@ public static class WorkerCommand
             var n = parse.GetValue(concurrency);
             if (n < 1)
                 throw new BenchException("--concurrency must be 1 or more.");
-            LoadApps(bench);
 
             using var loggers = LoggerFactory.Create(b =>
             {
