@@ -62,7 +62,7 @@ wrk_run_h() {
 
 # rss_tree_mib PID: resident memory of PID and its direct children, MiB
 rss_tree_mib() {
-  { ps -o rss= -p "$1"; ps -o rss= --ppid "$1"; } 2>/dev/null | awk '{s+=$1} END {printf "%.1f\n", s/1024}'
+  { ps -o rss= -p "$1" || true; ps -o rss= --ppid "$1" || true; } 2>/dev/null | awk '{s+=$1} END {printf "%.1f\n", s/1024}'
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
