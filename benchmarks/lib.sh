@@ -34,10 +34,11 @@ port_free() {
   fi
 }
 
-# wrk_run THREADS CONNS SECONDS URL -> prints "rps p50_ms p99_ms errors"
+# wrk_run THREADS CONNS SECONDS URL [WRK ARGS...] -> prints "rps p50_ms p99_ms errors"
 wrk_run() {
-  local out
-  out=$(wrk -t"$1" -c"$2" -d"$3s" --timeout 5s --latency "$4")
+  local t=$1 c=$2 d=$3 url=$4 out
+  shift 4
+  out=$(wrk -t"$t" -c"$c" -d"${d}s" --timeout 5s --latency "$@" "$url")
   awk '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     /Requests\/sec:/ { rps = $2 }
@@ -48,17 +49,7 @@ wrk_run() {
 }
 
 # wrk_run_h THREADS CONNS SECONDS URL HEADER -> as wrk_run, with one request header
-wrk_run_h() {
-  local out
-  out=$(wrk -t"$1" -c"$2" -d"$3s" --timeout 5s --latency -H "$5" "$4")
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec:/ { rps = $2 }
-    /^ +50%/ { p50 = ms($2) }
-    /^ +99%/ { p99 = ms($2) }
-    /Non-2xx|Socket errors/ { err = err $0 ";" }
-    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (err == "" ? "0" : "errors") }' <<<"$out"
-}
+wrk_run_h() { wrk_run "$1" "$2" "$3" "$4" -H "$5"; }
 
 # rss_tree_mib PID: resident memory of PID and its direct children, MiB
 rss_tree_mib() {
