@@ -21,28 +21,11 @@ public static class RedisConnections
 
     public static ConfigurationOptions Options(string url)
     {
-        var uri = new Uri(url.Contains("://", StringComparison.Ordinal) ? url : "redis://" + url);
-        var options = new ConfigurationOptions { AbortOnConnectFail = false, ConnectTimeout = 2000, SyncTimeout = 2000, AsyncTimeout = 2000 };
-        options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            var parts = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);
-            if (parts.Length == 2)
-            {
-                if (parts[0].Length > 0)
-                    options.User = parts[0];
-                options.Password = parts[1];
-            }
-            else
-            {
-                options.Password = parts[0];
-            }
-        }
-        var path = uri.AbsolutePath.Trim('/');
-        if (int.TryParse(path, out var db))
-            options.DefaultDatabase = db;
-        if (uri.Scheme == "rediss")
-            options.Ssl = true;
+        // Sessions must not stall a request for long when the cache is down: short timeouts.
+        var options = Data.RedisUrl.Parse(url, "redis_cache");
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
         return options;
     }
 }

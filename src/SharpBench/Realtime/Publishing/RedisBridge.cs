@@ -30,23 +30,8 @@ public sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
 
     public static ConfigurationOptions ToOptions(string url)
     {
-        var uri = new Uri(url);
-        var options = new ConfigurationOptions { AbortOnConnectFail = false, ClientName = "sharpbench-realtime" };
-        options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            var parts = uri.UserInfo.Split(':', 2);
-            if (parts.Length == 2)
-            {
-                if (parts[0].Length > 0)
-                    options.User = Uri.UnescapeDataString(parts[0]);
-                options.Password = Uri.UnescapeDataString(parts[1]);
-            }
-            else
-                options.Password = Uri.UnescapeDataString(parts[0]);
-        }
-        if (uri.Scheme == "rediss")
-            options.Ssl = true;
+        var options = Data.RedisUrl.Parse(url, "redis_queue");
+        options.ClientName = "sharpbench-realtime";
         return options;
     }
 

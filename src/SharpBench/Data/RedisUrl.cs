@@ -1,0 +1,39 @@
+using StackExchange.Redis;
+using SharpBench.Sites;
+
+namespace SharpBench.Data;
+
+/// <summary>
+/// Frappe's Redis addresses (<c>redis://[user:password@]host:port[/db]</c>, <c>rediss://</c> for
+/// TLS, or a bare <c>host:port</c>) as client options. Only the address, credentials, database
+/// and TLS are set here: each role adds the timeouts and retry policy it needs.
+/// </summary>
+public static class RedisUrl
+{
+    public static ConfigurationOptions Parse(string url, string configKey = "redis")
+    {
+        var text = url.Contains("://", StringComparison.Ordinal) ? url : "redis://" + url;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss") || string.IsNullOrEmpty(uri.Host))
+            throw new BenchException($"{configKey} '{url}' is not a redis:// URL (expected redis://host:port).");
+        var options = new ConfigurationOptions { AbortOnConnectFail = false, Ssl = uri.Scheme == "rediss" };
+        options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
+        if (uri.UserInfo is { Length: > 0 } info)
+        {
+            // Split before unescaping, so an escaped ':' stays inside the password.
+            var parts = info.Split(':', 2);
+            if (parts.Length == 2)
+            {
+                if (parts[0].Length > 0)
+                    options.User = Uri.UnescapeDataString(parts[0]);
+                options.Password = Uri.UnescapeDataString(parts[1]);
+            }
+            else
+            {
+                options.Password = Uri.UnescapeDataString(parts[0]);
+            }
+        }
+        if (uri.AbsolutePath.Trim('/') is { Length: > 0 } db && int.TryParse(db, out var n))
+            options.DefaultDatabase = n;
+        return options;
+    }
+}
