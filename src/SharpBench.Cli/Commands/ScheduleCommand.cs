@@ -29,17 +29,7 @@ public static class ScheduleCommand
 
             using var loggers = LoggerFactory.Create(Logging.Configure);
             var logger = loggers.CreateLogger("bench.schedule");
-            using var stop = new CancellationTokenSource();
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Cancel();
-            });
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-            {
-                c.Cancel = true;
-                stop.Cancel();
-            });
+            using var stop = new ShutdownSignal();
             var leadership = new SchedulerLeadership(RedisConnections.Get(settings.RedisQueue), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger);
             var scheduler = new Scheduler(bench, BackgroundJobSink.Instance, TimeProvider.System, logger) { MayRun = () => leadership.IsLeader };
             using var service = new SchedulerService(scheduler, tick, leadership, TimeProvider.System, logger);

@@ -39,17 +39,7 @@ public static class WorkerCommand
                     b.SetMinimumLevel(LogLevel.Warning);
             });
             var logger = loggers.CreateLogger("bench.worker");
-            using var stop = new CancellationTokenSource();
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Cancel();
-            });
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-            {
-                c.Cancel = true;
-                stop.Cancel();
-            });
+            using var stop = new ShutdownSignal();
             var worker = new Worker(JobBackends.For(settings), settings,
                 new WorkerOptions { Queues = queues, Burst = parse.GetValue(burst), Concurrency = n, ReclaimGrace = settings.ReclaimGrace },
                 new SiteRegistry(bench), logger);
