@@ -34,6 +34,8 @@ public static class BackgroundJobs
             throw new ValidationError("`job_id` is required for deduplication");
         if (options.JobId is { } given && (given.Length > 200 || given.Any(char.IsControl)))
             throw new ValidationError("`job_id` must be at most 200 printable characters.");
+        if (options.TaskId is { } task && (task.Length is 0 or > 200 || task.Any(char.IsControl)))
+            throw new ValidationError("`task_id` must be 1 to 200 printable characters.");
         var backend = JobBackends.For(settings);
 
         var job = new JobRecord
@@ -46,6 +48,7 @@ public static class BackgroundJobs
             Timeout = options.Timeout is > 0 ? options.Timeout.Value : settings.TimeoutOf(options.Queue),
             JobName = options.JobName ?? method,
             Kwargs = arguments,
+            TaskId = options.TaskId,
         };
         if (options.EnqueueAfterCommit)
         {

@@ -26,6 +26,13 @@ public sealed record EnqueueOptions
 
     /// <summary>A label shown in the RQ Job list; defaults to the method name.</summary>
     public string? JobName { get; init; }
+
+    /// <summary>
+    /// The realtime task the job reports to (<c>frappe.local.task_id</c> while it runs): its
+    /// progress and room-less events go to <c>task_progress:{task_id}</c>, where a client that
+    /// sent <c>task_subscribe</c> receives them.
+    /// </summary>
+    public string? TaskId { get; init; }
 }
 
 public enum EnqueueOutcome

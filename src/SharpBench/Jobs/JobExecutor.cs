@@ -36,6 +36,8 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
         {
             var context = new FrappeContext(site, job.User);
             context.Items["job"] = job;
+            if (job.TaskId is not null)
+                context.Items[Realtime.RealtimePublisher.TaskIdItem] = job.TaskId;
             try
             {
                 // WaitAsync returns at the timeout even when the method ignores its token; the

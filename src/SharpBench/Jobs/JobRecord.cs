@@ -29,6 +29,9 @@ public sealed class JobRecord
     public string? ExcInfo { get; set; }
     public int Attempts { get; set; }
 
+    /// <summary>The realtime task id the job publishes progress to; null when it has none.</summary>
+    public string? TaskId { get; init; }
+
     /// <summary>Where the queue entry of the job is (Redis stream key and entry id); set by the backend.</summary>
     internal string? Stream { get; set; }
 
@@ -66,6 +69,7 @@ public sealed class JobRecord
         if (WorkerName is not null) f.Add(new("worker_name", WorkerName));
         if (Result is not null) f.Add(new("result", Result));
         if (ExcInfo is not null) f.Add(new("exc_info", ExcInfo));
+        if (TaskId is not null) f.Add(new("task_id", TaskId));
         return f;
     }
 
@@ -91,6 +95,7 @@ public sealed class JobRecord
             Result = f.GetValueOrDefault("result"),
             ExcInfo = f.GetValueOrDefault("exc_info"),
             Attempts = int.TryParse(f.GetValueOrDefault("attempts"), CultureInfo.InvariantCulture, out var a) ? a : 0,
+            TaskId = f.GetValueOrDefault("task_id"),
             Stream = f.GetValueOrDefault("stream"),
             Entry = f.GetValueOrDefault("entry"),
         };

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using SharpBench.Apps;
+using SharpBench.Jobs;
+using SharpBench.Realtime;
+using SharpBench.Realtime.Publishing;
+using SharpBench.Tests.Jobs;
+
+namespace SharpBench.Tests.Realtime;
+
+/// <summary>
+/// A job enqueued with a task id runs with it as <c>frappe.local.task_id</c>: its progress and
+/// room-less events go to <c>task_progress:{id}</c>. Real Redis queue, real worker loop, and the
+/// in-process realtime bridge to see what was published.
+/// </summary>
+[Collection(PublisherTests.Name)]
+public sealed class JobTaskTests : IAsyncLifetime
+{
+    private const string Method = "sb_test_realtime.progress";
+    private readonly InProcessBridge _bridge = new();
+    private readonly List<RealtimeMessage> _got = [];
+    private IAsyncDisposable? _subscription;
+
+    static JobTaskTests()
+    {
+        MethodRegistry.Register(Method, async (context, kwargs, ct) =>
+        {
+            await RealtimePublisher.PublishProgressAsync(context, 50, "Half");
+            await RealtimePublisher.PublishAsync(context, "custom", new JsonObject { ["k"] = 1 });
+            return null;
+        });
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        RealtimePublisher.BridgeFactory = _ => Task.FromResult<IRealtimeBridge>(_bridge);
+        _subscription = await _bridge.SubscribeAsync(m =>
+        {
+            lock (_got)
+                _got.Add(m);
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        RealtimePublisher.BridgeFactory = null;
+        if (_subscription is not null)
+            await _subscription.DisposeAsync();
+    }
+
+    private List<(string Event, string? Room, string Message)> Published(string site)
+    {
+        lock (_got)
+            return _got.Where(m => m.Namespace == site).Select(m => (m.Event, m.Room, m.MessageJson)).ToList();
+    }
+
+    private static async Task DrainAsync(JobBench bench)
+    {
+        var worker = bench.InProcessWorker(new WorkerOptions { Queues = bench.Settings.QueueNames.ToList(), Burst = true });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await worker.RunAsync(limit.Token);
+    }
+
+    [Fact]
+    public async Task A_job_with_a_task_id_publishes_to_the_task_room_and_keeps_the_id_in_its_record()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site, "alice@example.com");
+        var queued = await BackgroundJobs.EnqueueAsync(ctx, Method, null, new EnqueueOptions { TaskId = "task-42" });
+        Assert.Equal("task-42", (await bench.Backend.GetAsync(queued.JobId!))!.TaskId);
+
+        await DrainAsync(bench);
+
+        Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(queued.JobId!))!.Status);
+        Assert.Equal(
+        [
+            ("progress", "task_progress:task-42", """{"percent":50,"title":"Half","description":null,"task_id":"task-42"}"""),
+            ("custom", "task_progress:task-42", """{"k":1,"task_id":"task-42"}"""),
+        ], Published(site.Name));
+    }
+
+    [Fact]
+    public async Task A_job_without_a_task_id_reports_progress_to_its_user()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site, "alice@example.com");
+        var queued = await BackgroundJobs.EnqueueAsync(ctx, Method);
+        Assert.Null((await bench.Backend.GetAsync(queued.JobId!))!.TaskId);
+
+        await DrainAsync(bench);
+
+        Assert.Equal(
+        [
+            ("progress", "user:alice@example.com", """{"percent":50,"title":"Half","description":null}"""),
+            ("custom", "all", """{"k":1}"""),
+        ], Published(site.Name));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bad\nid")]
+    public async Task A_malformed_task_id_is_refused_and_nothing_is_queued(string taskId)
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+
+        var e = await Assert.ThrowsAsync<ValidationError>(() => BackgroundJobs.EnqueueAsync(ctx, Method, null, new EnqueueOptions { TaskId = taskId }));
+
+        Assert.Equal("`task_id` must be 1 to 200 printable characters.", e.Message);
+        Assert.All(await bench.Backend.CountsAsync(bench.Settings.QueueNames.ToList()), c => Assert.Equal(0L, c.Queued));
+        Assert.Empty(await bench.Backend.ListAsync(site.Name));
+    }
+}
