@@ -9,7 +9,11 @@ cd "$here"
 npm ci --no-audit --no-fund --silent >/dev/null
 "$here/../../../bench" --help >/dev/null   # build once, before the suites time their start-up
 out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+# The example app whose job publishes progress (worker.test.js installs it into its bench).
+export SB_RT_APP_DIR="$(mktemp -d)"
+trap 'rm -rf "$out" "$SB_RT_APP_DIR"' EXIT
+dotnet build "$here/../../../apps/jobs_example/jobs_example.csproj" -c Release -o "$SB_RT_APP_DIR" -nologo -v q >"$SB_RT_APP_DIR/build.log" 2>&1 \
+  || { cat "$SB_RT_APP_DIR/build.log" >&2; exit 1; }
 status=0
 node --test --test-concurrency=1 --test-reporter=tap test/ | tee "$out" || status=$?
 passed=$(grep -cE '^ok ' "$out" || true)
