@@ -48,6 +48,8 @@ public static class SessionStore
         if (!LooksLikeSid(sid))
             return null;
         var expiry = await ExpiryAsync(site, db, ct);
+        if (LocalSessionCache.Get(site.Name, sid) is { } local && IsAlive(local, expiry))
+            return local;
         var session = await FromCacheAsync(site, sid);
         if (session is null)
         {
@@ -63,7 +65,10 @@ public static class SessionStore
             if (IsAlive(session, expiry))
                 await ToCacheAsync(site, session, expiry);
         }
-        return IsAlive(session, expiry) ? session : null;
+        if (!IsAlive(session, expiry))
+            return null;
+        LocalSessionCache.Put(site.Name, session);
+        return session;
     }
 
     public static async Task<SessionInfo> CreateAsync(Database db, Site site, string user, JsonObject data, string? ip, CancellationToken ct = default)
@@ -102,12 +107,14 @@ public static class SessionStore
             await RemoveFromCacheAsync(site, (string)row["sid"]!);
     }
 
+    public static bool NeedsTouch(SessionInfo session) => DbTime.Now() - session.LastUpdate >= TouchInterval;
+
     /// <summary>Moves the idle window on when the last write is older than <see cref="TouchInterval"/>; returns whether it wrote.</summary>
     public static async Task<bool> TouchAsync(Database db, Site site, SessionInfo session, CancellationToken ct = default)
     {
-        var now = DbTime.Now();
-        if (now - session.LastUpdate < TouchInterval)
+        if (!NeedsTouch(session))
             return false;
+        var now = DbTime.Now();
         var d = db.Dialect;
         await db.ExecuteAsync($"UPDATE {d.Quote("tabSessions")} SET {d.Quote("lastupdate")} = @p0 WHERE {d.Quote("sid")} = @p1", [now, session.Sid], ct);
         session.LastUpdate = now;
@@ -210,6 +217,7 @@ public static class SessionStore
             return null;
         try
         {
+            LocalSessionCache.Listen(cache.Multiplexer);
             var value = await cache.StringGetAsync(CacheKey(site, sid));
             if (value.IsNullOrEmpty)
                 return null;
@@ -227,6 +235,7 @@ public static class SessionStore
 
     private static async Task ToCacheAsync(Site site, SessionInfo s, TimeSpan expiry)
     {
+        LocalSessionCache.Put(site.Name, s);
         var cache = Cache(site);
         if (cache is null)
             return;
@@ -250,11 +259,13 @@ public static class SessionStore
     private static async Task RemoveFromCacheAsync(Site site, string sid)
     {
         var cache = Cache(site);
+        LocalSessionCache.Remove(site.Name, sid);
         if (cache is null)
             return;
         try
         {
             await cache.KeyDeleteAsync(CacheKey(site, sid));
+            await LocalSessionCache.EndAsync(cache, site.Name, sid);
         }
         catch (RedisException e)
         {

@@ -36,7 +36,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
 
     /// <summary>
     /// A hint that this unit of work only reads (an HTTP GET, a permission check): its
-    /// transaction is rolled back anyway, so on SQLite it need not hold the write lock.
+    /// transaction is rolled back anyway, so it begins only if something writes.
     /// </summary>
     public bool ReadOnly { get; set; }
 
@@ -44,17 +44,20 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
 
     public bool IsGuest => User == "Guest";
 
-    /// <summary>The site database, opened on first use with a transaction begun.</summary>
+    /// <summary>
+    /// The site database, opened on first use with a transaction begun; in a read-only unit of
+    /// work the transaction begins only at its first write (reads need none, and skipping it
+    /// saves two round trips per request).
+    /// </summary>
     public async Task<Database> DbAsync(CancellationToken ct = default)
     {
-        if (_db is null)
+        _db ??= await Site.OpenDatabaseAsync(ct);
+        if (!_db.InTransaction)
         {
-            _db = await Site.OpenDatabaseAsync(ct);
-            await _db.BeginAsync(ReadOnly, ct);
-        }
-        else if (!_db.InTransaction)
-        {
-            await _db.BeginAsync(ReadOnly, ct);
+            if (ReadOnly)
+                _db.BeginOnWrite = true;
+            else
+                await _db.BeginAsync(readOnly: false, ct);
         }
         return _db;
     }

@@ -10,31 +10,51 @@ namespace SharpBench.Data;
 /// </summary>
 public sealed class Database : IAsyncDisposable, IDisposable
 {
+    // SQLite prepares a statement on every new command object; keeping the command per SQL text
+    // lets it reuse the compiled statement. Bounded, since list queries vary their text.
+    private const int MaxCachedStatements = 256;
     private DbTransaction? _transaction;
+    private Dictionary<string, DbCommand>? _statements;
+    private bool _failed;
 
-    private Database(SqlDialect dialect, DbConnection connection)
+    private Database(SqlDialect dialect, DbConnection connection, string key)
     {
         Dialect = dialect;
         Connection = connection;
+        Key = key;
     }
 
     public SqlDialect Dialect { get; }
     public DbConnection Connection { get; }
     public bool InTransaction => _transaction is not null;
 
+    /// <summary>
+    /// When set and no transaction is open, the first write (<see cref="ExecuteAsync"/>) begins
+    /// one; reads run on their own. A read-only unit of work then costs no BEGIN and ROLLBACK
+    /// round trips, yet a write it makes is still inside a transaction that it can roll back.
+    /// </summary>
+    public bool BeginOnWrite { get; set; }
+
+    internal string Key { get; }
+    internal DateTime ReturnedAt { get; set; }
+
+    /// <summary>A connection from the pool, or a new one with its per-connection setup done.</summary>
     public static async Task<Database> OpenAsync(DbConnectionInfo info, CancellationToken ct = default)
     {
+        if (await ConnectionPool.RentAsync(info, ct) is { } pooled)
+            return pooled;
         var dialect = SqlDialect.For(info.Kind);
         var connection = dialect.CreateConnection(info.ConnectionString);
         try
         {
             await connection.OpenAsync(ct);
-            var db = new Database(dialect, connection);
+            var db = new Database(dialect, connection, info.ConnectionString);
             if (info.Kind == DbKind.Sqlite)
             {
                 // WAL lets the web role read while a worker writes; the busy timeout turns lock
                 // contention between processes into a short wait instead of an error.
                 await db.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;", [], ct);
+                db._statements = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
             }
             return db;
         }
@@ -44,6 +64,9 @@ public sealed class Database : IAsyncDisposable, IDisposable
             throw;
         }
     }
+
+    /// <summary>Closes every pooled connection, e.g. before a site's database or file is dropped.</summary>
+    public static void ClearPool() => ConnectionPool.Clear();
 
     /// <summary>
     /// Opens a transaction. On SQLite a writing transaction takes the write lock at once
@@ -63,6 +86,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
+        BeginOnWrite = false;
         if (_transaction is null)
             return;
         await _transaction.CommitAsync(ct);
@@ -72,11 +96,17 @@ public sealed class Database : IAsyncDisposable, IDisposable
 
     public async Task RollbackAsync(CancellationToken ct = default)
     {
+        BeginOnWrite = false;
         if (_transaction is null)
             return;
         try
         {
             await _transaction.RollbackAsync(ct);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
         }
         finally
         {
@@ -85,64 +115,189 @@ public sealed class Database : IAsyncDisposable, IDisposable
         }
     }
 
-    public DbCommand Command(string sql, IReadOnlyList<object?> args)
+    private DbCommand Command(string sql, IReadOnlyList<object?> args)
     {
-        var cmd = Connection.CreateCommand();
-        cmd.CommandText = sql;
+        DbCommand? cmd = null;
+        if (_statements is not null && _statements.TryGetValue(sql, out cmd) && cmd.Parameters.Count != args.Count)
+        {
+            _statements.Remove(sql);
+            cmd.Dispose();
+            cmd = null;
+        }
+        if (cmd is null)
+        {
+            cmd = Connection.CreateCommand();
+            cmd.CommandText = sql;
+            for (var i = 0; i < args.Count; i++)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = ParameterNames.Get(i);
+                cmd.Parameters.Add(p);
+            }
+            if (_statements is not null)
+            {
+                if (_statements.Count >= MaxCachedStatements)
+                    DropStatements();
+                _statements[sql] = cmd;
+            }
+        }
         cmd.Transaction = _transaction;
         for (var i = 0; i < args.Count; i++)
         {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            p.Value = args[i] switch
+            cmd.Parameters[i].Value = args[i] switch
             {
                 null => DBNull.Value,
                 DateTime t when Dialect.Kind == DbKind.Sqlite => DbTime.ToStorage(t),
                 var v => v,
             };
-            cmd.Parameters.Add(p);
         }
         return cmd;
     }
 
+    private void Release(DbCommand cmd)
+    {
+        if (_statements is null)
+        {
+            cmd.Dispose();
+            return;
+        }
+        // A cached command must not keep the values (large texts) of its last call alive.
+        foreach (DbParameter p in cmd.Parameters)
+            p.Value = DBNull.Value;
+    }
+
+    private void DropStatements()
+    {
+        foreach (var cmd in _statements!.Values)
+            cmd.Dispose();
+        _statements.Clear();
+    }
+
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
     {
-        await using var cmd = Command(sql, args);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        if (_transaction is null && BeginOnWrite)
+            await BeginAsync(readOnly: false, ct);
+        var cmd = Command(sql, args);
+        try
+        {
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+        finally
+        {
+            Release(cmd);
+        }
     }
 
     public async Task<object?> ScalarAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
     {
-        await using var cmd = Command(sql, args);
-        var value = await cmd.ExecuteScalarAsync(ct);
-        return value is DBNull ? null : value;
+        var cmd = Command(sql, args);
+        try
+        {
+            var value = await cmd.ExecuteScalarAsync(ct);
+            return value is DBNull ? null : value;
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+        finally
+        {
+            Release(cmd);
+        }
     }
 
     /// <summary>Rows as ordered dictionaries keyed by column name (as the query spelled it).</summary>
     public async Task<List<Dictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
     {
-        await using var cmd = Command(sql, args);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<Dictionary<string, object?>>();
-        var names = new string[reader.FieldCount];
-        for (var i = 0; i < names.Length; i++)
-            names[i] = reader.GetName(i);
-        while (await reader.ReadAsync(ct))
+        var cmd = Command(sql, args);
+        try
         {
-            var row = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var rows = new List<Dictionary<string, object?>>();
+            var names = new string[reader.FieldCount];
             for (var i = 0; i < names.Length; i++)
-                row[names[i]] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
+                names[i] = reader.GetName(i);
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+                for (var i = 0; i < names.Length; i++)
+                    row[names[i]] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            return rows;
         }
-        return rows;
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+        finally
+        {
+            Release(cmd);
+        }
     }
 
+    /// <summary>Whether the server still answers (a pooled connection that sat idle).</summary>
+    internal async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            var cmd = Command("SELECT 1", []);
+            try
+            {
+                await cmd.ExecuteScalarAsync(ct);
+            }
+            finally
+            {
+                Release(cmd);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Hands the connection back to the pool: rolled back, and closed instead when it failed.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_transaction is not null)
-            await RollbackAsync();
+        {
+            try
+            {
+                await RollbackAsync();
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+            {
+                _failed = true;
+            }
+        }
+        BeginOnWrite = false;
+        if (_failed || !ConnectionPool.Return(this))
+            await CloseAsync();
+    }
+
+    internal async ValueTask CloseAsync()
+    {
+        if (_statements is not null)
+            DropStatements();
         await Connection.DisposeAsync();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
+
+/// <summary>Parameter names <c>@p0</c>… built once, not per statement.</summary>
+internal static class ParameterNames
+{
+    private static readonly string[] Names = Enumerable.Range(0, 64).Select(i => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    public static string Get(int i) => i < Names.Length ? Names[i] : "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -75,6 +75,8 @@ public sealed partial class DbAdmin(DbKind kind, string host, int port, string r
     public async Task DropSiteDatabaseAsync(string dbName, CancellationToken ct = default)
     {
         Check(dbName, null);
+        // Idle pooled connections would hold the database open (and be dead after the drop).
+        Database.ClearPool();
         await using var db = await OpenRootAsync(ct);
         if (kind == DbKind.MariaDb)
         {

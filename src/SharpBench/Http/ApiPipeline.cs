@@ -34,7 +34,7 @@ public static class ApiPipeline
                 await context.CommitAsync(ct);
             else
                 await context.RollbackAsync(ct);
-            if (request.Session is not null)
+            if (request.Session is not null && SessionStore.NeedsTouch(request.Session))
             {
                 // The last-seen update writes, even on a GET.
                 context.ReadOnly = false;

@@ -71,7 +71,7 @@ public sealed class TempBench : IAsyncDisposable
                 // already dropped by the test itself
             }
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Database.ClearPool();
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace SharpBench.Auth;
+
+/// <summary>
+/// Sessions this process read in the last few seconds, so a busy client's requests cost no
+/// database or Redis read for its session. A session ended here (logout, password change) is
+/// dropped at once; one ended in another process is dropped when that process announces it on
+/// the site's <c>redis_cache</c>, and in any case once the entry is <see cref="Ttl"/> old.
+/// </summary>
+internal static class LocalSessionCache
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
+    private const int SweepAbove = 10_000;
+    private const string Channel = "sharpbench:session-ended";
+    private static readonly ConcurrentDictionary<string, (SessionInfo Session, long At)> Entries = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<IConnectionMultiplexer, bool> Subscribed = new();
+
+    public static SessionInfo? Get(string site, string sid)
+    {
+        if (!Entries.TryGetValue(Key(site, sid), out var e))
+            return null;
+        if (Environment.TickCount64 - e.At > Ttl.TotalMilliseconds)
+        {
+            Entries.TryRemove(Key(site, sid), out _);
+            return null;
+        }
+        return Copy(e.Session);
+    }
+
+    public static void Put(string site, SessionInfo session)
+    {
+        if (Entries.Count > SweepAbove)
+            Sweep();
+        Entries[Key(site, session.Sid)] = (Copy(session), Environment.TickCount64);
+    }
+
+    public static void Remove(string site, string sid) => Entries.TryRemove(Key(site, sid), out _);
+
+    /// <summary>Drops the session here and tells every other process sharing the Redis cache.</summary>
+    public static async Task EndAsync(IDatabase? cache, string site, string sid)
+    {
+        Remove(site, sid);
+        if (cache is null)
+            return;
+        Listen(cache.Multiplexer);
+        await cache.PublishAsync(RedisChannel.Literal(Channel), Key(site, sid));
+    }
+
+    /// <summary>Subscribes once per Redis connection to the sessions other processes end.</summary>
+    public static void Listen(IConnectionMultiplexer mux)
+    {
+        if (Subscribed.ContainsKey(mux))
+            return;
+        mux.GetSubscriber().Subscribe(RedisChannel.Literal(Channel), (channel, key) => Entries.TryRemove(key.ToString(), out _));
+        if (Subscribed.TryAdd(mux, true))
+        {
+            // Messages sent while the connection was down are lost: forget everything we hold.
+            mux.ConnectionRestored += (_, _) => Entries.Clear();
+        }
+    }
+
+    /// <summary>Forgets every cached session (tests that edit tabSessions behind the framework's back).</summary>
+    public static void Clear() => Entries.Clear();
+
+    // Each request gets its own copy: session data is a mutable JSON object.
+    private static SessionInfo Copy(SessionInfo s) =>
+        new(s.Sid, s.User, (System.Text.Json.Nodes.JsonObject)s.Data.DeepClone(), s.LastUpdate, s.IpAddress);
+
+    private static string Key(string site, string sid) => site + "|" + sid;
+
+    private static void Sweep()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (key, e) in Entries)
+        {
+            if (now - e.At > Ttl.TotalMilliseconds)
+                Entries.TryRemove(key, out _);
+        }
+    }
+}
