@@ -43,7 +43,7 @@ public sealed class DocTypeController : DocumentController
     public override async Task OnUpdateAsync(FrappeContext ctx, Document doc)
     {
         var meta = ToMeta(doc);
-        foreach (var f in meta.Fields.Where(f => f.IsTable))
+        foreach (var f in meta.TableFields)
         {
             var child = await Meta.FindAsync(ctx, f.Options ?? "");
             if (child is null || !child.IsChild)

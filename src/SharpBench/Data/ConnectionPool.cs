@@ -16,6 +16,24 @@ internal static class ConnectionPool
     private static readonly TimeSpan CheckAfterIdle = TimeSpan.FromSeconds(30);
     private static readonly ConcurrentDictionary<string, ConcurrentStack<Database>> Idle = new(StringComparer.Ordinal);
 
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Slots = new(StringComparer.Ordinal);
+    public static int MaxActive { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("SB_DB_MAX_ACTIVE"), out var n) ? n : 0;
+
+    /// <summary>Waits for one of the active-connection slots of that database; false when none came in time.</summary>
+    public static async Task<bool> EnterAsync(string key, CancellationToken ct)
+    {
+        if (MaxActive <= 0)
+            return false;
+        var sem = Slots.GetOrAdd(key, _ => new SemaphoreSlim(MaxActive, MaxActive));
+        return await sem.WaitAsync(TimeSpan.FromMilliseconds(200), ct);
+    }
+
+    public static void Leave(string key)
+    {
+        if (Slots.TryGetValue(key, out var sem))
+            sem.Release();
+    }
+
     public static async Task<Database?> RentAsync(DbConnectionInfo info, CancellationToken ct)
     {
         if (!Idle.TryGetValue(info.ConnectionString, out var stack))
@@ -43,14 +61,15 @@ internal static class ConnectionPool
         return true;
     }
 
-    /// <summary>Closes every idle connection (before a database or its file is dropped).</summary>
-    public static void Clear()
+    /// <summary>Closes the idle connections whose connection string contains <paramref name="scope"/> (all when null).</summary>
+    public static void Clear(string? scope)
     {
-        foreach (var stack in Idle.Values)
+        foreach (var (key, stack) in Idle)
         {
+            if (scope is not null && !key.Contains(scope, StringComparison.Ordinal))
+                continue;
             while (stack.TryPop(out var db))
                 db.CloseAsync().AsTask().GetAwaiter().GetResult();
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

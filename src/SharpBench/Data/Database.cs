@@ -16,6 +16,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
     private DbTransaction? _transaction;
     private Dictionary<string, DbCommand>? _statements;
     private bool _failed;
+    private bool _slot;
 
     private Database(SqlDialect dialect, DbConnection connection, string key)
     {
@@ -41,6 +42,23 @@ public sealed class Database : IAsyncDisposable, IDisposable
     /// <summary>A connection from the pool, or a new one with its per-connection setup done.</summary>
     public static async Task<Database> OpenAsync(DbConnectionInfo info, CancellationToken ct = default)
     {
+        var slot = await ConnectionPool.EnterAsync(info.ConnectionString, ct);
+        try
+        {
+            var db = await OpenCoreAsync(info, ct);
+            db._slot = slot;
+            return db;
+        }
+        catch
+        {
+            if (slot)
+                ConnectionPool.Leave(info.ConnectionString);
+            throw;
+        }
+    }
+
+    private static async Task<Database> OpenCoreAsync(DbConnectionInfo info, CancellationToken ct)
+    {
         if (await ConnectionPool.RentAsync(info, ct) is { } pooled)
             return pooled;
         var dialect = SqlDialect.For(info.Kind);
@@ -65,8 +83,11 @@ public sealed class Database : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Closes every pooled connection, e.g. before a site's database or file is dropped.</summary>
-    public static void ClearPool() => ConnectionPool.Clear();
+    /// <summary>
+    /// Closes the pooled idle connections whose connection string mentions <paramref name="scope"/>
+    /// (a site folder, a SQLite path, <c>=db_name;</c>), e.g. before that database or file is dropped.
+    /// </summary>
+    public static void ClearPool(string? scope = null) => ConnectionPool.Clear(scope);
 
     /// <summary>
     /// Opens a transaction. On SQLite a writing transaction takes the write lock at once
@@ -243,6 +264,35 @@ public sealed class Database : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Rows as value arrays in select order: no per-row dictionary, for queries that build their own result.</summary>
+    public async Task<List<object?[]>> QueryValuesAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
+    {
+        var cmd = Command(sql, args);
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var rows = new List<object?[]>();
+            var width = reader.FieldCount;
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new object?[width];
+                for (var i = 0; i < width; i++)
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            return rows;
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+        finally
+        {
+            Release(cmd);
+        }
+    }
+
     /// <summary>Whether the server still answers (a pooled connection that sat idle).</summary>
     internal async Task<bool> PingAsync(CancellationToken ct)
     {
@@ -280,8 +330,12 @@ public sealed class Database : IAsyncDisposable, IDisposable
             }
         }
         BeginOnWrite = false;
+        var slot = _slot;
+        _slot = false;
         if (_failed || !ConnectionPool.Return(this))
             await CloseAsync();
+        if (slot)
+            ConnectionPool.Leave(Key);
     }
 
     internal async ValueTask CloseAsync()

@@ -76,7 +76,7 @@ public sealed partial class DbAdmin(DbKind kind, string host, int port, string r
     {
         Check(dbName, null);
         // Idle pooled connections would hold the database open (and be dead after the drop).
-        Database.ClearPool();
+        Database.ClearPool("=" + dbName + ";");
         await using var db = await OpenRootAsync(ct);
         if (kind == DbKind.MariaDb)
         {

@@ -25,7 +25,8 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
     }
 
     public static DbConnectionInfo Sqlite(string path) =>
-        new(DbKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString(), path);
+        // Our own pool (ConnectionPool) keeps connections open; closing one must release the file.
+        new(DbKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString(), path);
 
     public static DbConnectionInfo Server(DbKind kind, string host, int port, string user, string password, string? database)
     {

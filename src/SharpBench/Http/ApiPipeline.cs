@@ -20,7 +20,7 @@ public static class ApiPipeline
         var request = new FrappeRequest(http, site, context);
         context.ReadOnly = !request.IsWrite;
         request.Attach();
-        var log = http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("SharpBench.Http");
+        var log = Logger(http);
         var expiry = TimeSpan.FromHours(170);
         var failed = false;
         try
@@ -76,6 +76,14 @@ public static class ApiPipeline
             request.Body["_server_messages"] = ServerMessages.Encode(context.Messages);
         await ResponseWriter.WriteJsonAsync(http.Response, request.Status, request.Body);
     }
+
+    // One logger per host (tests run several hosts in one process), not one per request.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILoggerFactory, ILogger> Loggers = [];
+
+    private static ILogger? Logger(HttpContext http) =>
+        http.RequestServices.GetService<ILoggerFactory>() is { } factory
+            ? Loggers.GetValue(factory, f => f.CreateLogger("SharpBench.Http"))
+            : null;
 
     private static async Task SafeRollbackAsync(FrappeContext context, ILogger? log)
     {

@@ -21,6 +21,7 @@ public static class FrappeValueJson
         o.Converters.Add(new TimeOnlyConverter());
         o.Converters.Add(new DecimalConverter());
         o.Converters.Add(new ListRowsConverter());
+        o.Converters.Add(new DocumentJsonConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }
@@ -81,6 +82,16 @@ public static class FrappeValueJson
 
         public override void Write(Utf8JsonWriter writer, ListRows value, JsonSerializerOptions options) =>
             value.Result.WriteTo(writer, value.AsDict);
+    }
+
+    /// <summary>A document goes straight to the writer too (a GET's answer), in <see cref="Model.Document.ToJson"/>'s shape.</summary>
+    private sealed class DocumentJsonConverter : JsonConverter<DocumentJson>
+    {
+        public override DocumentJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, DocumentJson value, JsonSerializerOptions options) =>
+            value.Document.WriteTo(writer, value.IncludeNulls);
     }
 
     private sealed class DecimalConverter : JsonConverter<decimal>

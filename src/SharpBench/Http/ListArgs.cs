@@ -94,3 +94,6 @@ public static class ListArgs
 
 /// <summary>A list result to write as objects or as arrays (<c>as_dict</c>).</summary>
 public sealed record ListRows(ListResult Result, bool AsDict);
+
+/// <summary>A document as a response value, serialised without building a JSON tree first.</summary>
+public sealed record DocumentJson(Model.Document Document, bool IncludeNulls);

@@ -45,7 +45,7 @@ public static class ResourceEndpoint
                 request.Body["data"] = await RunMethodAsync(request, doctype, name, verb == "GET" ? "read" : "write", ct);
                 return;
             case ("GET", not null):
-                request.Body["data"] = (await Documents.GetAsync(ctx, doctype, name, ct: ct)).ToJson(includeNulls: false);
+                request.Body["data"] = new DocumentJson(await Documents.GetAsync(ctx, doctype, name, ct: ct), IncludeNulls: false);
                 return;
             case ("PUT", not null):
                 var changes = DocumentValues(form);

@@ -23,20 +23,34 @@ public static class SessionCookies
                 response.Cookies.Append(name, "", new CookieOptions { Path = "/", Expires = DateTimeOffset.UnixEpoch, MaxAge = TimeSpan.Zero, SameSite = SameSiteMode.Lax, Secure = secure, HttpOnly = name == "sid" });
             return;
         }
+        // Sent on every response, so built by hand in the format Cookies.Append produces (values
+        // percent-encoded, attributes in its order) without its per-cookie option objects.
         var s = request.Session;
-        var plain = new CookieOptions { Path = "/", SameSite = SameSiteMode.Lax, Secure = secure };
-        response.Cookies.Append("sid", s?.Sid ?? "Guest", new CookieOptions
-        {
-            Path = "/",
-            SameSite = SameSiteMode.Lax,
-            Secure = secure,
-            HttpOnly = true,
-            Expires = DateTimeOffset.UtcNow + expiry,
-            MaxAge = expiry,
-        });
-        response.Cookies.Append("system_user", s is not null && s.IsSystemUser ? "yes" : "no", plain);
-        response.Cookies.Append("full_name", s?.FullName ?? "Guest", plain);
-        response.Cookies.Append("user_id", s?.User ?? "Guest", plain);
-        response.Cookies.Append("user_image", s?.UserImage ?? "", plain);
+        var tail = secure ? "; path=/; secure; samesite=lax" : "; path=/; samesite=lax";
+        var headers = response.Headers;
+        var maxAge = (long)expiry.TotalSeconds;
+        headers.Append("Set-Cookie", string.Concat("sid=", Uri.EscapeDataString(s?.Sid ?? "Guest"), "; expires=", ExpiresText(expiry), "; max-age=",
+            maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture), tail, "; httponly"));
+        headers.Append("Set-Cookie", string.Concat("system_user=", s is not null && s.IsSystemUser ? "yes" : "no", tail));
+        headers.Append("Set-Cookie", string.Concat("full_name=", Uri.EscapeDataString(s?.FullName ?? "Guest"), tail));
+        headers.Append("Set-Cookie", string.Concat("user_id=", Uri.EscapeDataString(s?.User ?? "Guest"), tail));
+        headers.Append("Set-Cookie", string.Concat("user_image=", Uri.EscapeDataString(s?.UserImage ?? ""), tail));
+    }
+
+    private sealed record ExpiresCache(long Second, TimeSpan Expiry, string Text);
+
+    private static ExpiresCache? _expires;
+
+    /// <summary>The <c>expires</c> date, formatted once per second rather than once per response.</summary>
+    private static string ExpiresText(TimeSpan expiry)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var second = now.ToUnixTimeSeconds();
+        var cached = _expires;
+        if (cached is not null && cached.Second == second && cached.Expiry == expiry)
+            return cached.Text;
+        var text = (now + expiry).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        _expires = new ExpiresCache(second, expiry, text);
+        return text;
     }
 }

@@ -29,7 +29,22 @@ public sealed class DocField
     [JsonPropertyName("description")] public string? Description { get; set; }
 
     /// <summary>How this field is stored, or null for layout fields and tables that have no column.</summary>
-    [JsonIgnore] public ColumnKind? Storage => IsVirtual == 1 ? null : FieldTypes.StorageOf(FieldType);
+    [JsonIgnore]
+    public ColumnKind? Storage
+    {
+        get
+        {
+            if (IsVirtual == 1)
+                return null;
+            // Read on every value a document sets or returns: remember the lookup per field type.
+            var cached = _storage;
+            if (!ReferenceEquals(cached.Type, FieldType))
+                _storage = cached = (FieldType, FieldTypes.StorageOf(FieldType));
+            return cached.Kind;
+        }
+    }
+
+    private (string? Type, ColumnKind? Kind) _storage;
 
     [JsonIgnore] public bool IsTable => FieldTypes.IsTable(FieldType);
 }

@@ -42,9 +42,31 @@ public sealed partial class DocTypeMeta
 
     [JsonIgnore] public bool Single => IsSingle == 1;
 
-    [JsonIgnore] public IEnumerable<DocField> DataFields => Fields.Where(f => f.Storage is not null);
+    [JsonIgnore] public IReadOnlyList<DocField> DataFields => Index().Data;
 
-    public DocField? Field(string fieldName) => Fields.FirstOrDefault(f => f.FieldName == fieldName);
+    [JsonIgnore] public IReadOnlyList<DocField> TableFields => Index().Tables;
+
+    public DocField? Field(string fieldName) => Index().ByName.GetValueOrDefault(fieldName);
+
+    private FieldIndex? _index;
+
+    /// <summary>
+    /// Lookups every request makes (a field by name, the stored fields, the tables), built once
+    /// per meta and rebuilt only if its field list was replaced or grew or shrank.
+    /// </summary>
+    private FieldIndex Index()
+    {
+        var index = _index;
+        if (index is not null && ReferenceEquals(index.Source, Fields) && index.Count == Fields.Count)
+            return index;
+        var byName = new Dictionary<string, DocField>(StringComparer.Ordinal);
+        foreach (var f in Fields)
+            byName.TryAdd(f.FieldName, f);
+        _index = index = new FieldIndex(Fields, Fields.Count, byName, [.. Fields.Where(f => f.Storage is not null)], [.. Fields.Where(f => f.IsTable)]);
+        return index;
+    }
+
+    private sealed record FieldIndex(List<DocField> Source, int Count, Dictionary<string, DocField> ByName, DocField[] Data, DocField[] Tables);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 _-]{0,60}$", RegexOptions.CultureInvariant)]
     private static partial Regex DocTypeNameShape();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace SharpBench.Model;
@@ -165,7 +166,7 @@ public sealed class Document
         return rows;
     }
 
-    internal IEnumerable<string> TableFields => Meta.Fields.Where(f => f.IsTable).Select(f => f.FieldName);
+    internal IEnumerable<string> TableFields => Meta.TableFields.Select(f => f.FieldName);
 
     /// <summary>Replaces a Table field's rows; rows with a known <c>name</c> keep their other values.</summary>
     private void SetTable(string field, object? value)
@@ -286,33 +287,66 @@ public sealed class Document
     public JsonObject ToJson(bool includeNulls = false)
     {
         var o = new JsonObject();
-        void Put(string key, object? value)
-        {
-            if (value is null && !includeNulls)
-                return;
+        foreach (var (key, value) in JsonFields(includeNulls))
             o[key] = ValueEncoding.ToJson(value);
+        foreach (var f in Meta.TableFields)
+            o[f.FieldName] = new JsonArray(Table(f.FieldName).Select(r => (JsonNode?)r.ToJson(includeNulls)).ToArray());
+        return o;
+    }
+
+    /// <summary>As <see cref="ToJson"/>, written straight to a writer (a response) without building nodes.</summary>
+    public void WriteTo(Utf8JsonWriter writer, bool includeNulls = false)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in JsonFields(includeNulls))
+        {
+            writer.WritePropertyName(key);
+            ValueEncoding.Write(writer, value);
         }
+        foreach (var f in Meta.TableFields)
+        {
+            writer.WriteStartArray(f.FieldName);
+            foreach (var row in Table(f.FieldName))
+                row.WriteTo(writer, includeNulls);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The scalar members of the document's JSON form, in Frappe's order (tables follow them).</summary>
+    private IEnumerable<(string Key, object? Value)> JsonFields(bool includeNulls)
+    {
         var autoincrement = Meta.Autoname == "autoincrement";
         foreach (var std in DocTypeMeta.StandardFields)
         {
             var value = _values.GetValueOrDefault(std);
             if (std == "name" && autoincrement && value is string s && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
                 value = l;
-            Put(std, value);
+            if (value is not null || includeNulls)
+                yield return (std, value);
         }
         foreach (var f in Meta.DataFields)
-            Put(f.FieldName, _values.GetValueOrDefault(f.FieldName));
+        {
+            var value = _values.GetValueOrDefault(f.FieldName);
+            if (value is not null || includeNulls)
+                yield return (f.FieldName, value);
+        }
         if (Meta.IsChild)
+        {
             foreach (var c in DocTypeMeta.ChildFields)
-                Put(c, _values.GetValueOrDefault(c));
-        foreach (var meta in new[] { "_user_tags", "_liked_by" })
+            {
+                var value = _values.GetValueOrDefault(c);
+                if (value is not null || includeNulls)
+                    yield return (c, value);
+            }
+        }
+        foreach (var meta in MetaJsonFields)
             if (_values.GetValueOrDefault(meta) is string s && s.Length > 0)
-                o[meta] = s;
-        o["doctype"] = Meta.Name;
-        foreach (var f in Meta.Fields.Where(f => f.IsTable))
-            o[f.FieldName] = new JsonArray(Table(f.FieldName).Select(r => (JsonNode?)r.ToJson(includeNulls)).ToArray());
-        return o;
+                yield return (meta, s);
+        yield return ("doctype", Meta.Name);
     }
+
+    private static readonly string[] MetaJsonFields = ["_user_tags", "_liked_by"];
 
     public Task<Document> InsertAsync(FrappeContext ctx, CancellationToken ct = default) => Documents.InsertAsync(ctx, this, ct);
 

@@ -29,7 +29,7 @@ public static class Documents
     internal static async Task<Document> CreateAsync(FrappeContext ctx, DocTypeMeta meta, CancellationToken ct)
     {
         var children = new Dictionary<string, DocTypeMeta>(StringComparer.Ordinal);
-        foreach (var f in meta.Fields.Where(f => f.IsTable))
+        foreach (var f in meta.TableFields)
         {
             if (string.IsNullOrEmpty(f.Options) || children.ContainsKey(f.Options))
                 continue;
@@ -122,7 +122,7 @@ public static class Documents
             return null;
         var doc = await CreateAsync(ctx, meta, ct);
         Fill(doc, row);
-        foreach (var f in meta.Fields.Where(f => f.IsTable))
+        foreach (var f in meta.TableFields)
         {
             var childMeta = doc.ChildMetaOf(f.FieldName);
             var rows = doc.TableList(f.FieldName);
@@ -166,7 +166,7 @@ public static class Documents
         // Fields never saved (a new Single, or a field added later) read as their defaults.
         ApplyDefaults(doc, ctx);
         Fill(doc, new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal));
-        foreach (var f in meta.Fields.Where(f => f.IsTable))
+        foreach (var f in meta.TableFields)
         {
             var childMeta = doc.ChildMetaOf(f.FieldName);
             var list = doc.TableList(f.FieldName);
@@ -453,7 +453,7 @@ public static class Documents
         await DocEvents.RunAsync(ctx, doc, DocEvents.OnTrash);
         await CheckNoLinksAsync(ctx, doc, submittedOnly: false, ct);
         var db = await ctx.DbAsync(ct);
-        foreach (var f in meta.Fields.Where(f => f.IsTable))
+        foreach (var f in meta.TableFields)
             await RowStore.DeleteChildrenAsync(db, doc.ChildMetaOf(f.FieldName), doc.Name!, meta.Name, f.FieldName, ct);
         await RowStore.DeleteAsync(db, meta, doc.Name!, ct);
         await Passwords.DeleteAsync(db, meta.Name, doc.Name!, null, ct);
@@ -553,7 +553,7 @@ public static class Documents
 
     private static async Task WriteChildrenAsync(Database db, Document doc, bool replace, CancellationToken ct)
     {
-        foreach (var f in doc.Meta.Fields.Where(f => f.IsTable))
+        foreach (var f in doc.Meta.TableFields)
         {
             var childMeta = doc.ChildMetaOf(f.FieldName);
             if (replace)

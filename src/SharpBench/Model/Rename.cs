@@ -44,7 +44,7 @@ public static class Rename
         if (controller is not null)
             await controller.BeforeRenameAsync(ctx, doc, oldName, newName);
 
-        foreach (var f in meta.Fields.Where(f => f.IsTable))
+        foreach (var f in meta.TableFields)
         {
             var child = doc.ChildMetaOf(f.FieldName);
             if (merge)

@@ -117,14 +117,14 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         }
         if (folder is not null && Directory.Exists(folder))
         {
-            Database.ClearPool();
+            Database.ClearPool(folder);
             Directory.Delete(folder, recursive: true);
         }
     }
 
     private static void DeleteSqliteFiles(string path)
     {
-        Database.ClearPool();
+        Database.ClearPool(path);
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             File.Delete(path + suffix);
     }
@@ -155,7 +155,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
                 progress("Could not reach the database; archiving the site anyway (--force)");
             }
         }
-        Database.ClearPool();
+        Database.ClearPool(bench.SitePath(site));
         Directory.CreateDirectory(bench.ArchivedSitesPath);
         var target = Path.Combine(bench.ArchivedSitesPath, site);
         if (Directory.Exists(target))

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using SharpBench.Data;
 using SharpBench.Tests.Support;
 
@@ -8,33 +7,9 @@ namespace SharpBench.Tests.Http;
 
 public class ServeProcessTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ServeProcess.FreePort();
 
-    private static async Task WaitForPingAsync(HttpClient client, string url, Process process)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            if (process.HasExited)
-                Assert.Fail("bench exited early: " + await process.StandardError.ReadToEndAsync());
-            try
-            {
-                using var r = await client.GetAsync(url);
-                if (r.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("bench never answered " + url);
-    }
+    private static Task WaitForPingAsync(HttpClient client, string url, Process process) => ServeProcess.WaitForPingAsync(client, url, process);
 
     [Fact]
     public async Task ServeAnswersAndStopsCleanlyOnSigterm()

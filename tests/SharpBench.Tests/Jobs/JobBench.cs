@@ -207,7 +207,7 @@ public sealed class JobBench : IAsyncDisposable
                 // the Redis of a restart test may be gone already
             }
         }
-        Database.ClearPool();
+        Database.ClearPool(Root);
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -71,7 +71,7 @@ public sealed class TempBench : IAsyncDisposable
                 // already dropped by the test itself
             }
         }
-        Database.ClearPool();
+        Database.ClearPool(Root);
         try
         {
             Directory.Delete(Root, recursive: true);

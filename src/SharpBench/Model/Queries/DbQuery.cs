@@ -41,22 +41,17 @@ public static class DbQuery
         sql.Append(Limit(scope.D.Kind, q.LimitStart, q.LimitPageLength));
 
         var db = await ctx.DbAsync(ct);
-        var rows = await db.QueryAsync(sql.ToString(), scope.Args, ct);
-        var result = new List<object?[]>(rows.Count);
-        foreach (var row in rows)
+        var rows = await db.QueryValuesAsync(sql.ToString(), scope.Args, ct);
+        for (var r = 0; r < rows.Count; r++)
         {
-            var values = new object?[items.Count];
-            var i = 0;
-            foreach (var raw in row.Values)
-            {
-                if (i >= items.Count)
-                    break;
-                values[i] = FieldValue.FromDb(items[i].Kind, raw);
-                i++;
-            }
-            result.Add(values);
+            var row = rows[r];
+            if (row.Length != items.Count)
+                Array.Resize(ref row, items.Count);
+            for (var i = 0; i < row.Length; i++)
+                row[i] = FieldValue.FromDb(items[i].Kind, row[i]);
+            rows[r] = row;
         }
-        return new ListResult(items.Select(i => i.Key).ToList(), result);
+        return new ListResult(items.Select(i => i.Key).ToList(), rows);
     }
 
     /// <summary>Number of rows the filters match, under the same permission rules as the list.</summary>
