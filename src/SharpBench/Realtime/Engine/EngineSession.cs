@@ -20,12 +20,13 @@ public sealed class EngineSession
     private readonly Action<EngineSession> _removed;
     private readonly SemaphoreSlim _inbound = new(1, 1);
     private readonly SemaphoreSlim _pong = new(0);
-    private readonly SemaphoreSlim _wsSignal = new(0);
+    private readonly List<OutPacket> _sending = [];
     private readonly CancellationTokenSource _cts = new();
     private TaskCompletionSource<bool>? _pollWaiter;
     private bool _polling;
     private bool _upgrading;
-    private bool _wsSignaled;
+    private bool _writing;
+    private TaskCompletionSource? _writesDone;
     private bool _closed;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private WebSocket? _ws;
@@ -73,22 +74,22 @@ public sealed class EngineSession
         _ = PingLoopAsync();
     }
 
+    /// <summary>
+    /// Queues a packet. On WebSocket, the caller writes it at once when no write is in flight
+    /// (a broadcast then writes to every socket from its own thread, with no thread-pool hop per
+    /// socket); otherwise the write in flight picks it up, so packets keep their order.
+    /// </summary>
     public void Send(OutPacket packet)
     {
         TaskCompletionSource<bool>? wake = null;
+        var write = false;
         lock (_lock)
         {
             if (_closed)
                 return;
             _buffer.Enqueue(packet);
             if (Transport == EngineTransport.WebSocket)
-            {
-                if (!_wsSignaled)
-                {
-                    _wsSignaled = true;
-                    _wsSignal.Release();
-                }
-            }
+                write = StartWriting();
             else
             {
                 wake = _pollWaiter;
@@ -96,6 +97,8 @@ public sealed class EngineSession
             }
         }
         wake?.TrySetResult(true);
+        if (write)
+            _ = WriteBufferedAsync();
     }
 
     /// <summary>Ends the session. A pending poll gets the close packet; a WebSocket gets a close frame.</summary>
@@ -110,13 +113,9 @@ public sealed class EngineSession
             _closeStatus = status;
             wake = _pollWaiter;
             _pollWaiter = null;
-            if (!_wsSignaled)
-            {
-                _wsSignaled = true;
-                _wsSignal.Release();
-            }
         }
         wake?.TrySetResult(true);
+        // The WebSocket's read loop ends on this; it then waits for the write in flight and closes the socket.
         _cts.Cancel();
         _removed(this);
         _handler.OnClose(this, reason);
@@ -299,9 +298,8 @@ public sealed class EngineSession
             _ws = ws;
         Send(OutPacket.Raw(OpenPacket(canUpgrade: false)));
         Start();
-        var writer = WriteLoopAsync(ws);
         await ReadLoopAsync(ws);
-        await writer;
+        await FinishWritesAsync(ws);
     }
 
     /// <summary>The polling-to-WebSocket upgrade: 2probe/3probe, noop the pending poll, then 5.</summary>
@@ -331,6 +329,7 @@ public sealed class EngineSession
                 }
                 else if (text == "5")
                 {
+                    bool write;
                     lock (_lock)
                     {
                         if (!_upgrading || _closed)
@@ -338,10 +337,11 @@ public sealed class EngineSession
                         _upgrading = false;
                         _ws = ws;
                         Transport = EngineTransport.WebSocket;
-                        _wsSignaled = true;
-                        _wsSignal.Release();
+                        write = StartWriting();
                     }
                     upgraded = true;
+                    if (write)
+                        _ = WriteBufferedAsync();
                 }
                 else
                 {
@@ -362,9 +362,8 @@ public sealed class EngineSession
             await CloseSocketQuietlyAsync(ws, WebSocketCloseStatus.PolicyViolation);
             return;
         }
-        var writer = WriteLoopAsync(ws);
         await ReadLoopAsync(ws);
-        await writer;
+        await FinishWritesAsync(ws);
     }
 
     private async Task ReadLoopAsync(WebSocket ws)
@@ -442,44 +441,85 @@ public sealed class EngineSession
         }
     }
 
-    private async Task WriteLoopAsync(WebSocket ws)
+    /// <summary>Under <see cref="_lock"/>: claims the writer role when packets wait on a ready WebSocket and nobody writes.</summary>
+    private bool StartWriting()
     {
-        var batch = new List<OutPacket>();
+        if (_writing || _ws is null || _buffer.Count == 0)
+            return false;
+        _writing = true;
+        return true;
+    }
+
+    /// <summary>
+    /// The one writer: sends what is buffered, one frame per packet, until the buffer is empty.
+    /// Runs synchronously on the caller's thread while the socket accepts writes at once, and
+    /// carries on asynchronously only when one has to wait (a slow client).
+    /// </summary>
+    private async Task WriteBufferedAsync()
+    {
+        var ws = _ws!;
+        var sending = _sending;
         try
         {
             while (true)
             {
-                await _wsSignal.WaitAsync();
-                bool closed;
+                TaskCompletionSource? done = null;
                 lock (_lock)
                 {
-                    _wsSignaled = false;
                     while (_buffer.TryDequeue(out var p))
-                        batch.Add(p);
-                    closed = _closed;
+                        sending.Add(p);
+                    if (sending.Count == 0)
+                    {
+                        _writing = false;
+                        done = _writesDone;
+                        _writesDone = null;
+                    }
                 }
-                foreach (var p in batch)
+                if (done is not null || sending.Count == 0)
+                {
+                    done?.TrySetResult();
+                    return;
+                }
+                foreach (var p in sending)
                 {
                     if (p.Binary is not null)
-                        await ws.SendAsync(p.Binary, WebSocketMessageType.Binary, true, CancellationToken.None);
+                        await ws.SendAsync(p.Binary.AsMemory(), WebSocketMessageType.Binary, true, CancellationToken.None);
                     else
-                        await ws.SendAsync(p.Utf8, WebSocketMessageType.Text, true, CancellationToken.None);
+                        await ws.SendAsync(p.Utf8.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
                 }
-                batch.Clear();
-                if (closed)
-                    break;
+                sending.Clear();
             }
         }
-        catch (WebSocketException)
+        catch (Exception)
         {
+            // Whatever ended the write (reset, abort, dispose), the session is over; a writer that
+            // stayed claimed would keep the request from ever finishing.
+            TaskCompletionSource? done;
+            lock (_lock)
+            {
+                sending.Clear();
+                _buffer.Clear();
+                _writing = false;
+                done = _writesDone;
+                _writesDone = null;
+            }
+            done?.TrySetResult();
+            Close("transport error");
         }
-        catch (ObjectDisposedException)
+    }
+
+    /// <summary>After the read loop: lets the write in flight finish (so queued packets go out), then closes the socket.</summary>
+    private async Task FinishWritesAsync(WebSocket ws)
+    {
+        Task? pending = null;
+        lock (_lock)
         {
+            if (_writing)
+                pending = (_writesDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
-        catch (OperationCanceledException)
-        {
-        }
-        Close("transport error");
+        if (pending is not null)
+            await pending;
+        Close("transport close");
         await CloseSocketQuietlyAsync(ws, _closeStatus);
     }
 

@@ -58,6 +58,7 @@ public sealed class Namespace(string name)
     {
         var json = "[" + System.Text.Json.JsonSerializer.Serialize(eventName) + "," + messageJson + "]";
         var packet = OutPacket.Message(SocketPacket.Encode(SocketPacketType.Event, Name, null, json));
+        _ = packet.Utf8; // encoded once here, not by the first writer of each room member
         var targets = room is null ? [.. _sockets.Values] : InRoom(room);
         foreach (var socket in targets)
             socket.Engine.Send(packet);
