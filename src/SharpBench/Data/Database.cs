@@ -248,7 +248,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
             {
                 var row = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
                 for (var i = 0; i < names.Length; i++)
-                    row[names[i]] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    row[names[i]] = Value(reader, i);
                 rows.Add(row);
             }
             return rows;
@@ -277,7 +277,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
             {
                 var row = new object?[width];
                 for (var i = 0; i < width; i++)
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    row[i] = Value(reader, i);
                 rows.Add(row);
             }
             return rows;
@@ -291,6 +291,13 @@ public sealed class Database : IAsyncDisposable, IDisposable
         {
             Release(cmd);
         }
+    }
+
+    // One type probe per value: IsDBNull before GetValue would ask the provider twice.
+    private static object? Value(DbDataReader reader, int i)
+    {
+        var v = reader.GetValue(i);
+        return v is DBNull ? null : v;
     }
 
     /// <summary>Whether the server still answers (a pooled connection that sat idle).</summary>

@@ -46,9 +46,16 @@ public static class SchemaSync
         var table = meta.TableName;
         var wanted = new List<(string Column, bool Unique)>();
         if (meta.IsChild)
+        {
             wanted.Add(("parent", false));
+        }
         else
+        {
             wanted.Add(("modified", false));
+            // Frappe (v16) indexes creation on every table: it is the default sort, so a list's
+            // ORDER BY creation DESC LIMIT n walks the index instead of sorting the whole table.
+            wanted.Add(("creation", false));
+        }
         foreach (var f in meta.DataFields)
         {
             // Long text columns cannot carry a plain index in MariaDB; Frappe skips them too.

@@ -57,6 +57,8 @@ public class SchemaSyncTests
 
         var indexes = await db.Dialect.IndexesAsync(db, v2.TableName);
         Assert.Contains(db.Dialect.IndexName(v2.TableName, "code", unique: false), indexes);
+        // The default sort column is indexed on every parent table, as Frappe v16 does.
+        Assert.Contains(db.Dialect.IndexName(v2.TableName, "creation", unique: false), indexes);
     }
 
     [Theory]
