@@ -76,6 +76,26 @@ public static class JobMethods
         return tries;
     }
 
+    /// <summary>
+    /// A job callback: commits a marker row "success|{job_id}|{result}" or "failure|{job_id}|{first
+    /// line of exc_info}" owned by the user it runs as; throws instead when the job's kwargs say so.
+    /// </summary>
+    [FrappeMethod("sb_test_app.jobs.callback")]
+    public static async Task<object?> Callback(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var job = (JsonObject)kwargs["job"]!;
+        var kind = kwargs.ContainsKey("result") ? "success" : "failure";
+        if (JsonNode.Parse((string)job["arguments"]!)?["callback_throws"] is JsonValue v && v.GetValue<bool>())
+            throw new InvalidOperationException($"{kind} callback refused");
+        var detail = kind == "success" ? kwargs["result"]?.ToJsonString() ?? "null" : ((string?)kwargs["exc_info"] ?? "").Split('\n')[0];
+        var name = $"{kind}|{((string)job["job_id"]!).Split("::")[1]}|{detail}";
+        var db = await context.DbAsync(ct);
+        await EnsureMarkerTableAsync(db, ct);
+        await db.ExecuteAsync($"INSERT INTO {db.Dialect.Quote(MarkerTable)} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("owner")}) VALUES (@p0, @p1)",
+            [name.Length <= 140 ? name : name[..140], context.User], ct);
+        return null;
+    }
+
     /// <summary>What a document hook does: enqueue follow-up work on the long queue (kwargs passed on).</summary>
     [FrappeMethod("sb_test_app.jobs.enqueue_long")]
     public static async Task<object?> EnqueueLong(FrappeContext context, JsonObject kwargs, CancellationToken ct)

@@ -36,6 +36,8 @@ public static class BackgroundJobs
             throw new ValidationError("`job_id` must be at most 200 printable characters.");
         if (options.TaskId is { } task && (task.Length is 0 or > 200 || task.Any(char.IsControl)))
             throw new ValidationError("`task_id` must be 1 to 200 printable characters.");
+        CheckCallback(method, "on_success", options.OnSuccess);
+        CheckCallback(method, "on_failure", options.OnFailure);
         var backend = JobBackends.For(settings);
 
         var job = new JobRecord
@@ -49,6 +51,8 @@ public static class BackgroundJobs
             JobName = options.JobName ?? method,
             Kwargs = arguments,
             TaskId = options.TaskId,
+            OnSuccess = options.OnSuccess,
+            OnFailure = options.OnFailure,
         };
         if (options.EnqueueAfterCommit)
         {
@@ -58,6 +62,12 @@ public static class BackgroundJobs
         return await backend.EnqueueAsync(job, options.AtFront, options.Deduplicate, ct)
             ? new EnqueueResult(EnqueueOutcome.Queued, job.Id)
             : new EnqueueResult(EnqueueOutcome.Deduplicated, null);
+    }
+
+    private static void CheckCallback(string method, string what, string? callback)
+    {
+        if (callback is not null && MethodRegistry.Find(callback) is null)
+            throw new ValidationError($"Cannot enqueue {method}: its {what} callback {callback} is not a registered method.");
     }
 
     /// <summary>

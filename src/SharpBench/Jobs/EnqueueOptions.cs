@@ -33,6 +33,18 @@ public sealed record EnqueueOptions
     /// sent <c>task_subscribe</c> receives them.
     /// </summary>
     public string? TaskId { get; init; }
+
+    /// <summary>
+    /// A registered method (dotted name) run in the worker after the job finished, with kwargs
+    /// <c>job</c> (the RQ Job document) and <c>result</c>. If it throws, the job is failed.
+    /// </summary>
+    public string? OnSuccess { get; init; }
+
+    /// <summary>
+    /// A registered method run in the worker after the job failed (or timed out), with kwargs
+    /// <c>job</c> and <c>exc_info</c>. If it throws, the error is logged and the job stays failed.
+    /// </summary>
+    public string? OnFailure { get; init; }
 }
 
 public enum EnqueueOutcome

@@ -84,6 +84,10 @@ public sealed class InProcessJobBackend : IJobBackend
         return Task.FromResult<JobRecord?>(null);
     }
 
+    /// <summary>One at a time: taking is a lock and a list operation here, there is no round trip to save.</summary>
+    public async Task<IReadOnlyList<JobRecord>> TakeAsync(IReadOnlyList<string> queues, string worker, int max, CancellationToken ct = default) =>
+        await DequeueAsync(queues, worker, ct) is { } job ? [job] : [];
+
     public async Task WaitForWorkAsync(TimeSpan max, CancellationToken ct = default)
     {
         Task signal;
@@ -93,7 +97,10 @@ public sealed class InProcessJobBackend : IJobBackend
         ct.ThrowIfCancellationRequested();
     }
 
-    public Task CompleteAsync(JobRecord job, TimeSpan keepFor, CancellationToken ct = default)
+    /// <summary><c>rq_failed_jobs_limit</c>: failed records kept per queue, newest first.</summary>
+    public int FailedJobsLimit { get; set; } = QueueSettings.DefaultFailedJobsLimit;
+
+    public async Task<IReadOnlyList<JobRecord>> CompleteAsync(JobRecord job, TimeSpan keepFor, IReadOnlyList<string>? takeFrom = null, string? worker = null, int takeMax = 1, CancellationToken ct = default)
     {
         lock (_gate)
         {
@@ -101,9 +108,19 @@ public sealed class InProcessJobBackend : IJobBackend
             {
                 stored.Job = job.Clone();
                 stored.ExpiresAt = DateTime.UtcNow + keepFor;
+                if (job.Status == JobStatus.Failed)
+                    TrimFailed(job.Queue);
             }
         }
-        return Task.CompletedTask;
+        return takeFrom is { Count: > 0 } && worker is not null ? await TakeAsync(takeFrom, worker, takeMax, ct) : [];
+    }
+
+    private void TrimFailed(string queue)
+    {
+        var failed = _jobs.Values.Where(s => s.Job.Queue == queue && s.Job.Status == JobStatus.Failed)
+            .OrderByDescending(s => s.Job.EndedAt).Skip(Math.Max(0, FailedJobsLimit)).Select(s => s.Job.Id).ToList();
+        foreach (var id in failed)
+            _jobs.Remove(id);
     }
 
     /// <summary>Nothing to claim: a job of this queue can only be lost with the whole process.</summary>

@@ -25,7 +25,7 @@ public static class JobBackends
     public static IJobBackend For(QueueSettings settings)
     {
         if (settings.RedisQueue is { } url)
-            return Redis.GetOrAdd(url + "|" + settings.BenchId, _ => new RedisJobBackend(url, settings.BenchId, settings.FailureTtl));
+            return Redis.GetOrAdd(url + "|" + settings.BenchId, _ => new RedisJobBackend(url, settings.BenchId, settings.FailureTtl, settings.FailedJobsLimit));
         return _embedded ?? throw new BenchException(
             "No job queue: set redis_queue in common_site_config.json (bench set-config -g redis_queue redis://HOST:PORT), or run jobs inside bench start.");
     }

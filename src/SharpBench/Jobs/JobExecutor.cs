@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SharpBench.Apps;
 using SharpBench.Sites;
@@ -14,6 +15,9 @@ namespace SharpBench.Jobs;
 public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
 {
     public const int MaxRetries = 5;
+
+    /// <summary>How long an on_success / on_failure callback may run (RQ's CALLBACK_TIMEOUT).</summary>
+    public static readonly TimeSpan CallbackTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Pause before retry n (1-based); Frappe sleeps n seconds.</summary>
     public static TimeSpan RetryDelay(int retry) => TimeSpan.FromSeconds(retry);
@@ -42,7 +46,7 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
             {
                 // WaitAsync returns at the timeout even when the method ignores its token; the
                 // method then runs on detached, and its context (and transaction) is disposed.
-                var result = await method.Invoke(context, (System.Text.Json.Nodes.JsonObject)job.Kwargs.DeepClone(), linked.Token).WaitAsync(linked.Token);
+                var result = await method.Invoke(context, (JsonObject)job.Kwargs.DeepClone(), linked.Token).WaitAsync(linked.Token);
                 await context.CommitAsync(linked.Token);
                 job.Status = JobStatus.Finished;
                 job.Result = SerializeResult(result);
@@ -91,8 +95,54 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
             }
         }
         job.EndedAt = JobRecord.Now();
+        if (job.Status == JobStatus.Finished && job.OnSuccess is { } onSuccess)
+        {
+            var kwargs = new JsonObject { ["job"] = job.ToDocument(), ["result"] = job.Result is null ? null : JsonNode.Parse(job.Result) };
+            if (await RunCallbackAsync(site, job, onSuccess, kwargs, stop) is { } error)
+            {
+                // As RQ: a success callback that throws fails the job (and the failure callback runs).
+                Fail(job, $"on_success callback {onSuccess} failed: {error}");
+                await WriteErrorLogAsync(site, job);
+            }
+        }
+        if (job.Status == JobStatus.Failed && job.OnFailure is { } onFailure)
+        {
+            var kwargs = new JsonObject { ["job"] = job.ToDocument(), ["exc_info"] = job.ExcInfo };
+            if (await RunCallbackAsync(site, job, onFailure, kwargs, stop) is { } error)
+            {
+                JobLog.CallbackFailed(logger, onFailure, job.Id, FirstLine(error));
+                job.ExcInfo += $"\n\non_failure callback {onFailure} failed too: {error}";
+            }
+        }
         return job;
     }
+
+    /// <summary>Runs a callback on the job's site as the job's user, committed on success; returns its error, if any.</summary>
+    private static async Task<string?> RunCallbackAsync(Site site, JobRecord job, string name, JsonObject kwargs, CancellationToken stop)
+    {
+        var method = MethodRegistry.Find(name);
+        if (method is null)
+            return $"{name} is not registered in this worker";
+        using var limit = new CancellationTokenSource(CallbackTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, stop);
+        await using var context = new FrappeContext(site, job.User);
+        context.Items["job"] = job;
+        if (job.TaskId is not null)
+            context.Items[Realtime.RealtimePublisher.TaskIdItem] = job.TaskId;
+        try
+        {
+            await method.Invoke(context, kwargs, linked.Token).WaitAsync(linked.Token);
+            await context.CommitAsync(linked.Token);
+            return null;
+        }
+        catch (Exception e)
+        {
+            await SafeRollbackAsync(context);
+            return limit.IsCancellationRequested ? $"the callback exceeded {CallbackTimeout.TotalSeconds} seconds\n{e}" : e.ToString();
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0];
 
     private static JobRecord Fail(JobRecord job, string excInfo)
     {

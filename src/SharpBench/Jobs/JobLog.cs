@@ -47,6 +47,9 @@ internal static partial class JobLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} ({Id}): {Error}; retry {Retry} of {Max}")]
     public static partial void Retrying(ILogger logger, string method, string id, string error, int retry, int max);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "on_failure callback {Callback} of {Id} failed: {Error}")]
+    public static partial void CallbackFailed(ILogger logger, string callback, string id, string error);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the Error Log for job {Id} in {Site}: {Error}")]
     public static partial void ErrorLogFailed(ILogger logger, string id, string site, string error);
 }

@@ -31,6 +31,11 @@ public sealed class JobRecord
 
     /// <summary>The realtime task id the job publishes progress to; null when it has none.</summary>
     public string? TaskId { get; init; }
+    /// <summary>Registered method run after the job finished (Frappe's <c>on_success</c>).</summary>
+    public string? OnSuccess { get; init; }
+
+    /// <summary>Registered method run after the job failed (Frappe's <c>on_failure</c>).</summary>
+    public string? OnFailure { get; init; }
 
     /// <summary>Where the queue entry of the job is (Redis stream key and entry id); set by the backend.</summary>
     internal string? Stream { get; set; }
@@ -70,6 +75,19 @@ public sealed class JobRecord
         if (Result is not null) f.Add(new("result", Result));
         if (ExcInfo is not null) f.Add(new("exc_info", ExcInfo));
         if (TaskId is not null) f.Add(new("task_id", TaskId));
+        if (OnSuccess is not null) f.Add(new("on_success", OnSuccess));
+        if (OnFailure is not null) f.Add(new("on_failure", OnFailure));
+        return f;
+    }
+
+    /// <summary>What a run decides (status, end, result or exception): all a worker writes back.</summary>
+    public List<KeyValuePair<string, string>> OutcomeFields()
+    {
+        var f = new List<KeyValuePair<string, string>>(5) { new("status", Status) };
+        if (StartedAt is { } s) f.Add(new("started_at", Format(s)));
+        if (EndedAt is { } e) f.Add(new("ended_at", Format(e)));
+        if (Result is not null) f.Add(new("result", Result));
+        if (ExcInfo is not null) f.Add(new("exc_info", ExcInfo));
         return f;
     }
 
@@ -96,6 +114,8 @@ public sealed class JobRecord
             ExcInfo = f.GetValueOrDefault("exc_info"),
             Attempts = int.TryParse(f.GetValueOrDefault("attempts"), CultureInfo.InvariantCulture, out var a) ? a : 0,
             TaskId = f.GetValueOrDefault("task_id"),
+            OnSuccess = f.GetValueOrDefault("on_success"),
+            OnFailure = f.GetValueOrDefault("on_failure"),
             Stream = f.GetValueOrDefault("stream"),
             Entry = f.GetValueOrDefault("entry"),
         };
@@ -134,6 +154,8 @@ public sealed class JobRecord
             ["exc_info"] = ExcInfo,
             ["worker_name"] = WorkerName,
             ["attempts"] = Attempts,
+            ["on_success"] = OnSuccess,
+            ["on_failure"] = OnFailure,
         };
     }
 }

@@ -15,7 +15,17 @@ public sealed class JobsHostedService(Bench bench, SiteRegistry sites, ILoggerFa
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = QueueSettings.For(bench);
-        var backend = settings.RedisQueue is null ? JobBackends.UseEmbedded() : JobBackends.For(settings);
+        IJobBackend backend;
+        if (settings.RedisQueue is null)
+        {
+            var embedded = JobBackends.UseEmbedded();
+            embedded.FailedJobsLimit = settings.FailedJobsLimit;
+            backend = embedded;
+        }
+        else
+        {
+            backend = JobBackends.For(settings);
+        }
         var concurrency = new SiteConfig(bench.ReadCommonConfig()).GetInt("background_workers") is > 0 and var n ? n : 2;
         var worker = new Worker(backend, settings,
             new WorkerOptions { Queues = settings.QueueNames.ToList(), Concurrency = concurrency, ReclaimGrace = settings.ReclaimGrace },

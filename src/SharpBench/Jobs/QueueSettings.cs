@@ -14,9 +14,11 @@ public sealed class QueueSettings
 
     public const int DefaultResultsTtl = 600;
     public const int DefaultFailureTtl = 7 * 24 * 3600;
+    public const int DefaultFailedJobsLimit = 1000;
 
-    private QueueSettings(string benchId, IReadOnlyList<(string Name, int Timeout)> queues, int resultsTtl, int failureTtl, string? redisQueue, int reclaimGrace)
+    private QueueSettings(string benchId, IReadOnlyList<(string Name, int Timeout)> queues, int resultsTtl, int failureTtl, string? redisQueue, int reclaimGrace, int failedJobsLimit)
     {
+        FailedJobsLimit = failedJobsLimit;
         ReclaimGrace = TimeSpan.FromSeconds(reclaimGrace);
         BenchId = benchId;
         Queues = queues;
@@ -41,6 +43,9 @@ public sealed class QueueSettings
     /// </summary>
     public TimeSpan ReclaimGrace { get; }
     public int FailureTtl { get; }
+
+    /// <summary><c>rq_failed_jobs_limit</c> (default 1000): failed jobs kept per queue; older ones are deleted.</summary>
+    public int FailedJobsLimit { get; }
 
     /// <summary>The <c>redis_queue</c> URL, or null for the in-process queue of <c>bench start</c>.</summary>
     public string? RedisQueue { get; }
@@ -73,7 +78,8 @@ public sealed class QueueSettings
             config.GetInt("rq_results_ttl") ?? DefaultResultsTtl,
             config.GetInt("rq_job_failure_ttl") ?? DefaultFailureTtl,
             config.GetString("redis_queue") is { Length: > 0 } url ? url : null,
-            config.GetInt("worker_reclaim_grace") is > 0 and var grace ? grace : 30);
+            config.GetInt("worker_reclaim_grace") is > 0 and var grace ? grace : 30,
+            config.GetInt("rq_failed_jobs_limit") is >= 0 and var limit ? limit : DefaultFailedJobsLimit);
     }
 
     /// <summary>Frappe's rule: the absolute bench path without outer slashes, '/' replaced by '-'.</summary>

@@ -30,18 +30,22 @@ public sealed class RedisJobBackend : IJobBackend
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _subscribed;
 
-    public RedisJobBackend(string url, string benchId, int failureTtl = QueueSettings.DefaultFailureTtl)
+    public RedisJobBackend(string url, string benchId, int failureTtl = QueueSettings.DefaultFailureTtl, int failedJobsLimit = QueueSettings.DefaultFailedJobsLimit)
     {
         _redis = RedisConnections.Get(url);
         _prefix = "sb:" + benchId + ":";
         _wake = RedisChannel.Literal(_prefix + "wake");
         _control = RedisChannel.Literal(_prefix + "control");
         FailureTtl = failureTtl;
+        FailedJobsLimit = failedJobsLimit;
     }
 
     public string Kind => "redis";
 
     public int FailureTtl { get; }
+
+    /// <summary><c>rq_failed_jobs_limit</c>: failed records kept per queue, newest first.</summary>
+    public int FailedJobsLimit { get; }
 
     public string Prefix => _prefix;
 
@@ -78,26 +82,56 @@ public sealed class RedisJobBackend : IJobBackend
         return (int)result == 1;
     }
 
-    public async Task<JobRecord?> DequeueAsync(IReadOnlyList<string> queues, string worker, CancellationToken ct = default)
+    public async Task<JobRecord?> DequeueAsync(IReadOnlyList<string> queues, string worker, CancellationToken ct = default) =>
+        (await TakeAsync(queues, worker, 1, ct)) is [var job, ..] ? job : null;
+
+    public async Task<IReadOnlyList<JobRecord>> TakeAsync(IReadOnlyList<string> queues, string worker, int max, CancellationToken ct = default)
     {
         await EnsureGroupsAsync(queues);
         RedisResult result;
         try
         {
-            result = await Db.ScriptEvaluateAsync(RedisScripts.Dequeue, [.. Streams(queues)],
-                [Group, worker, JobRecord.Format(JobRecord.Now()), _prefix + "job:"]);
+            result = await Db.ScriptEvaluateAsync(RedisScripts.Dequeue, StreamKeys(queues, 0),
+                [Group, worker, JobRecord.Format(JobRecord.Now()), _prefix, Math.Max(1, max)]);
         }
         catch (RedisServerException e) when (e.Message.Contains("NOGROUP", StringComparison.Ordinal))
         {
-            // Redis lost its data (restarted without persistence): make the groups again.
-            lock (_gate)
-                _groupsMade.Clear();
-            return null;
+            ForgetGroups();
+            return [];
         }
+        return Taken(result);
+    }
+
+    private static List<JobRecord> Taken(RedisResult result)
+    {
+        var jobs = new List<JobRecord>();
         if (result.IsNull)
-            return null;
-        var parts = (RedisResult[])result!;
-        return ToRecord((RedisResult[])parts[2]!);
+            return jobs;
+        foreach (var item in (RedisResult[])result!)
+        {
+            if (ToRecord((RedisResult[])((RedisResult[])item!)[2]!) is { } job)
+                jobs.Add(job);
+        }
+        return jobs;
+    }
+
+    /// <summary>Redis lost its data (restarted without persistence): make the groups again.</summary>
+    private void ForgetGroups()
+    {
+        lock (_gate)
+            _groupsMade.Clear();
+    }
+
+    /// <summary>The streams of <paramref name="queues"/> in read order, after <paramref name="skip"/> empty slots for other keys.</summary>
+    private RedisKey[] StreamKeys(IReadOnlyList<string> queues, int skip)
+    {
+        var keys = new RedisKey[skip + queues.Count * 2];
+        for (var i = 0; i < queues.Count; i++)
+        {
+            keys[skip + 2 * i] = Stream(queues[i], true);
+            keys[skip + 2 * i + 1] = Stream(queues[i], false);
+        }
+        return keys;
     }
 
     private static JobRecord? ToRecord(RedisResult[] flat)
@@ -157,24 +191,47 @@ public sealed class RedisJobBackend : IJobBackend
         });
     }
 
-    public async Task CompleteAsync(JobRecord job, TimeSpan keepFor, CancellationToken ct = default)
+    public async Task<IReadOnlyList<JobRecord>> CompleteAsync(JobRecord job, TimeSpan keepFor, IReadOnlyList<string>? takeFrom = null, string? worker = null, int takeMax = 1, CancellationToken ct = default)
     {
         if (job.Stream is null || job.Entry is null)
             throw new InvalidOperationException($"Job {job.Id} was not taken from a stream.");
-        var args = new List<RedisValue> { Group, job.Entry, Math.Max(1, (long)keepFor.TotalSeconds) };
-        foreach (var (k, v) in job.ToFields())
+        var take = takeFrom is { Count: > 0 } && worker is not null;
+        if (take)
+            await EnsureGroupsAsync(takeFrom!);
+        var keys = take ? StreamKeys(takeFrom!, 2) : new RedisKey[2];
+        keys[0] = JobKey(job.Id);
+        keys[1] = job.Stream;
+        var now = JobRecord.Now();
+        var args = new List<RedisValue>(20)
+        {
+            Group, job.Entry, Math.Max(1, (long)keepFor.TotalSeconds), _prefix, FailedJobsLimit,
+            JobRecord.Format(now), (long)(now - DateTime.UnixEpoch).TotalMilliseconds, worker ?? "", FailureTtl, Math.Max(1, takeMax),
+        };
+        // Only what the run changed: the arguments and the rest of the record are already stored.
+        foreach (var (k, v) in job.OutcomeFields())
         {
             args.Add(k);
             args.Add(v);
         }
-        await Db.ScriptEvaluateAsync(RedisScripts.Complete, [JobKey(job.Id), job.Stream], [.. args]);
+        RedisResult result;
+        try
+        {
+            result = await Db.ScriptEvaluateAsync(RedisScripts.Finish, keys, [.. args]);
+        }
+        catch (RedisServerException e) when (take && e.Message.Contains("NOGROUP", StringComparison.Ordinal))
+        {
+            ForgetGroups();
+            throw;
+        }
+        return take ? Taken(result) : [];
     }
 
     public async Task<IReadOnlyList<JobRecord>> ReclaimAsync(IReadOnlyList<string> queues, string worker, TimeSpan grace, CancellationToken ct = default)
     {
         await EnsureGroupsAsync(queues);
-        var result = await Db.ScriptEvaluateAsync(RedisScripts.Reclaim, [.. Streams(queues)],
-            [Group, worker, JobRecord.Format(JobRecord.Now()), _prefix + "job:", _prefix + "worker:", (long)grace.TotalMilliseconds, MaxDeliveries, FailureTtl]);
+        var now = JobRecord.Now();
+        var result = await Db.ScriptEvaluateAsync(RedisScripts.Reclaim, StreamKeys(queues, 0),
+            [Group, worker, JobRecord.Format(now), _prefix, (long)grace.TotalMilliseconds, MaxDeliveries, FailureTtl, FailedJobsLimit, (long)(now - DateTime.UnixEpoch).TotalMilliseconds]);
         var flat = (RedisResult[])result!;
         var jobs = new List<JobRecord>();
         for (var i = 0; i + 2 < flat.Length; i += 3)

@@ -38,6 +38,11 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
     private readonly JobExecutor _executor = new(sites, logger);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly WorkerInfo _info = new() { Name = options.Name, Queues = options.Queues };
+    private readonly ConcurrentQueue<JobRecord> _claimed = new();
+
+    /// <summary>Jobs taken and not started yet (id → a stop was requested), so a stop reaches them too.</summary>
+    private readonly ConcurrentDictionary<string, bool> _waiting = new(StringComparer.Ordinal);
+    private long _lastReclaim = long.MinValue / 2;
     private long _successful;
     private long _failed;
     private long _workingTicks;
@@ -56,66 +61,20 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
         await using var stops = await Resilient(() => backend.SubscribeStopsAsync(OnStopRequested), stopTaking);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
-        var slots = new List<Task>();
-        var lastReclaim = 0L;
+        using var draining = stopTaking.Register(() =>
+        {
+            if (!_running.IsEmpty)
+                JobLog.WorkerDraining(logger, options.Name, _running.Count);
+        });
+        var slots = new Task[options.Concurrency];
+        for (var i = 0; i < slots.Length; i++)
+            slots[i] = SlotAsync(stopTaking);
         try
         {
-            while (!stopTaking.IsCancellationRequested)
-            {
-                slots.RemoveAll(t => t.IsCompleted);
-                if (slots.Count >= options.Concurrency)
-                {
-                    await Task.WhenAny(slots);
-                    continue;
-                }
-                JobRecord? job = null;
-                try
-                {
-                    if (Stopwatch.GetElapsedTime(lastReclaim) > options.HeartbeatInterval || lastReclaim == 0)
-                    {
-                        lastReclaim = Stopwatch.GetTimestamp();
-                        foreach (var claimed in await backend.ReclaimAsync(options.Queues, options.Name, options.ReclaimGrace, stopTaking))
-                        {
-                            JobLog.Reclaimed(logger, claimed.Queue, claimed.Method, claimed.Id, claimed.Attempts);
-                            slots.Add(RunOneAsync(claimed));
-                        }
-                        if (slots.Count >= options.Concurrency)
-                            continue;
-                    }
-                    job = await backend.DequeueAsync(options.Queues, options.Name, stopTaking);
-                }
-                catch (OperationCanceledException) when (stopTaking.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception e)
-                {
-                    JobLog.QueueUnavailable(logger, e.Message);
-                    await DelayQuietly(TimeSpan.FromSeconds(1), stopTaking);
-                    continue;
-                }
-                if (job is not null)
-                {
-                    slots.Add(RunOneAsync(job));
-                    continue;
-                }
-                if (options.Burst && slots.Count == 0)
-                    break;
-                if (options.Burst)
-                {
-                    await Task.WhenAny(slots);
-                    continue;
-                }
-                var wait = backend.WaitForWorkAsync(TimeSpan.FromSeconds(1), stopTaking);
-                await Task.WhenAny(slots.Append(wait).ToList());
-            }
+            await Task.WhenAll(slots);
         }
         finally
         {
-            var stillRunning = slots.Count(t => !t.IsCompleted);
-            if (stillRunning > 0)
-                JobLog.WorkerDraining(logger, options.Name, stillRunning);
-            await Task.WhenAll(slots);
             await heartbeatStop.CancelAsync();
             await heartbeat;
             try
@@ -130,6 +89,121 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
         }
     }
 
+    /// <summary>
+    /// One of the <see cref="WorkerOptions.Concurrency"/> loops: take jobs, run them one after
+    /// another, and store each outcome. While jobs are quick (under <see cref="QuickJob"/>), it
+    /// takes up to <see cref="MaxBatch"/> at once and stores the outcomes without waiting for
+    /// each reply (Redis keeps their order), so a round trip is paid per batch, not per job; the
+    /// last outcome of a batch and the next batch share one round trip. A slow job drops the
+    /// batch back to one, so a taken job never waits long behind another.
+    /// </summary>
+    private async Task SlotAsync(CancellationToken stopTaking)
+    {
+        await Task.Yield();
+        var batch = 1;
+        var buffer = new Queue<JobRecord>(await TakeAsync(batch, stopTaking));
+        foreach (var n in buffer)
+            _waiting[n.Id] = false;
+        var writes = new List<(JobRecord Job, Task Write)>();
+        var batchStart = Stopwatch.GetTimestamp();
+        var batchSize = buffer.Count;
+        while (buffer.TryDequeue(out var job))
+        {
+            await RunOneAsync(job);
+            if (buffer.Count > 0)
+            {
+                writes.Add((job, backend.CompleteAsync(job, KeepFor(job), ct: CancellationToken.None)));
+                continue;
+            }
+            await SettleAsync(writes);
+            // Quick jobs: grow the batch; anything slower goes back to one job per take.
+            var perJob = Stopwatch.GetElapsedTime(batchStart) / Math.Max(1, batchSize);
+            batch = perJob < QuickJob ? Math.Min(MaxBatch, batch * 2) : 1;
+            var takeNext = !stopTaking.IsCancellationRequested && _claimed.IsEmpty && !ReclaimDue();
+            // Jobs taken in the same step as a stop are ours and marked started: they run too,
+            // rather than wait pending for the reclaim grace.
+            var next = await FinishAsync(job, takeNext ? options.Queues : null, batch);
+            if (next.Count == 0)
+                next = await TakeAsync(batch, stopTaking);
+            foreach (var n in next)
+            {
+                _waiting[n.Id] = false;
+                buffer.Enqueue(n);
+            }
+            batchStart = Stopwatch.GetTimestamp();
+            batchSize = next.Count;
+        }
+    }
+
+    /// <summary>Below this per-job time, a slot takes several jobs per round trip.</summary>
+    public static readonly TimeSpan QuickJob = TimeSpan.FromMilliseconds(2);
+
+    public const int MaxBatch = 32;
+
+    private TimeSpan KeepFor(JobRecord job) =>
+        TimeSpan.FromSeconds(job.Status == JobStatus.Finished ? settings.ResultsTtl : settings.FailureTtl);
+
+    /// <summary>Waits for outcomes sent without waiting; one that did not arrive is stored again (with retries).</summary>
+    private async Task SettleAsync(List<(JobRecord Job, Task Write)> writes)
+    {
+        foreach (var (job, write) in writes)
+        {
+            try
+            {
+                await write;
+            }
+            catch (Exception)
+            {
+                await FinishAsync(job, null, 1);
+            }
+        }
+        writes.Clear();
+    }
+
+    private bool ReclaimDue() => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastReclaim)) > options.HeartbeatInterval;
+
+    /// <summary>The next jobs: those left by a dead worker, else the queues'; empty when stopping, or empty queues with burst.</summary>
+    private async Task<IReadOnlyList<JobRecord>> TakeAsync(int max, CancellationToken stopTaking)
+    {
+        while (!stopTaking.IsCancellationRequested)
+        {
+            try
+            {
+                var last = Interlocked.Read(ref _lastReclaim);
+                if (Stopwatch.GetElapsedTime(last) > options.HeartbeatInterval
+                    && Interlocked.CompareExchange(ref _lastReclaim, Stopwatch.GetTimestamp(), last) == last)
+                {
+                    foreach (var claimed in await backend.ReclaimAsync(options.Queues, options.Name, options.ReclaimGrace, stopTaking))
+                    {
+                        // Our own entry that waited past its timeout while this worker was busy is already ours.
+                        if (_running.ContainsKey(claimed.Id) || _waiting.ContainsKey(claimed.Id))
+                            continue;
+                        JobLog.Reclaimed(logger, claimed.Queue, claimed.Method, claimed.Id, claimed.Attempts);
+                        _claimed.Enqueue(claimed);
+                    }
+                }
+                if (_claimed.TryDequeue(out var reclaimed))
+                    return [reclaimed];
+                var jobs = await backend.TakeAsync(options.Queues, options.Name, max, stopTaking);
+                if (jobs.Count > 0)
+                    return jobs;
+                if (options.Burst)
+                    return [];
+                await backend.WaitForWorkAsync(TimeSpan.FromSeconds(1), stopTaking);
+            }
+            catch (OperationCanceledException) when (stopTaking.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                JobLog.QueueUnavailable(logger, e.Message);
+                await DelayQuietly(TimeSpan.FromSeconds(1), stopTaking);
+            }
+        }
+        return [];
+    }
+
     private void OnStopRequested(string id)
     {
         if (_running.TryGetValue(id, out var cts))
@@ -137,11 +211,14 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
             JobLog.StopRequested(logger, id);
             cts.Cancel();
         }
+        else if (_waiting.TryUpdate(id, true, false))
+        {
+            JobLog.StopRequested(logger, id);
+        }
     }
 
     private async Task RunOneAsync(JobRecord job)
     {
-        await Task.Yield();
         using var stop = new CancellationTokenSource();
         _running[job.Id] = stop;
         var started = Stopwatch.GetTimestamp();
@@ -149,7 +226,17 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
         try
         {
             job.WorkerName = options.Name;
-            await _executor.RunAsync(job, stop.Token);
+            job.StartedAt = JobRecord.Now();
+            if (_waiting.TryRemove(job.Id, out var stopRequested) && stopRequested)
+            {
+                job.Status = JobStatus.Canceled;
+                job.ExcInfo = "Stopped: the job was stopped before it started.";
+                job.EndedAt = job.StartedAt;
+            }
+            else
+            {
+                await _executor.RunAsync(job, stop.Token);
+            }
         }
         catch (Exception e)
         {
@@ -163,10 +250,10 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         Interlocked.Add(ref _workingTicks, elapsed.Ticks);
-        var ms = Math.Round(elapsed.TotalMilliseconds, 1);
         if (job.Status == JobStatus.Finished)
         {
             Interlocked.Increment(ref _successful);
+            var ms = Math.Round(elapsed.TotalMilliseconds, 1);
             JobLog.JobFinished(logger, job.Queue, job.Method, job.Id, ms);
         }
         else
@@ -175,26 +262,35 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
             var reason = FirstLine(job.ExcInfo);
             JobLog.JobNotFinished(logger, job.Queue, job.Method, job.Id, job.Status, reason);
         }
-        var keep = TimeSpan.FromSeconds(job.Status == JobStatus.Finished ? settings.ResultsTtl : settings.FailureTtl);
-        // The outcome must reach the queue before the entry is acknowledged; while Redis is away
-        // keep trying (the entry stays pending, so even giving up only means a re-run).
+    }
+
+    /// <summary>
+    /// Stores the outcome (and takes up to <paramref name="takeMax"/> next jobs from
+    /// <paramref name="takeFrom"/>, when given). The outcome must reach the queue before the entry
+    /// is acknowledged; while Redis is away keep trying (the entry stays pending, so even giving
+    /// up only means a re-run).
+    /// </summary>
+    private async Task<IReadOnlyList<JobRecord>> FinishAsync(JobRecord job, IReadOnlyList<string>? takeFrom, int takeMax)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await backend.CompleteAsync(job, keep);
-                return;
+                return await backend.CompleteAsync(job, KeepFor(job), takeFrom, options.Name, takeMax);
             }
             catch (Exception e) when (attempt < 600)
             {
                 if (attempt == 1 || attempt % 30 == 0)
                     JobLog.CompleteRetry(logger, job.Id, e.Message);
+                // Whether the failed call took jobs is unknown; if it did, their entries are
+                // pending on this worker and the reclaim runs them after their timeout.
+                takeFrom = null;
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
             catch (Exception e)
             {
                 JobLog.CompleteGaveUp(logger, job.Id, e.Message);
-                return;
+                return [];
             }
         }
     }
