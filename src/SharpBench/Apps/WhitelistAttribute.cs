@@ -13,6 +13,12 @@ public sealed class WhitelistAttribute(string name) : Attribute
 
     public bool AllowGuest { get; init; }
 
+    /// <summary>
+    /// The method handles markup in its arguments itself; otherwise a Guest caller's string
+    /// arguments that hold HTML tags arrive escaped (Frappe's <c>xss_safe</c>).
+    /// </summary>
+    public bool XssSafe { get; init; }
+
     /// <summary>Allowed HTTP methods; Frappe's default is GET, POST, PUT, DELETE.</summary>
     public string[] Methods { get; init; } = ["GET", "POST", "PUT", "DELETE"];
 }

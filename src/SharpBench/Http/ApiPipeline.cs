@@ -74,6 +74,8 @@ public static class ApiPipeline
         }
         if (context.Messages.Count > 0)
             request.Body["_server_messages"] = ServerMessages.Encode(context.Messages);
+        if (Model.Queries.DebugLog.Of(context) is { Count: > 0 } debug)
+            request.Body["_debug_messages"] = System.Text.Json.JsonSerializer.Serialize(debug, FrappeJson.Options);
         await ResponseWriter.WriteJsonAsync(http.Response, request.Status, request.Body);
     }
 

@@ -20,10 +20,11 @@ public static class ClientMethods
     [Whitelist("frappe.client.get_list")]
     public static async Task<object> GetList(FrappeContext ctx, string doctype, JsonNode? fields = null, JsonNode? filters = null, string? groupBy = null,
         string? orderBy = null, JsonNode? limitStart = null, JsonNode? limitPageLength = null, string? parent = null, JsonNode? asDict = null,
-        JsonNode? orFilters = null, CancellationToken ct = default)
+        JsonNode? orFilters = null, JsonNode? debug = null, CancellationToken ct = default)
     {
         var form = new JsonObject
         {
+            ["debug"] = debug?.DeepClone(),
             ["fields"] = fields?.DeepClone(),
             ["filters"] = filters?.DeepClone(),
             ["or_filters"] = orFilters?.DeepClone(),
@@ -44,14 +45,14 @@ public static class ClientMethods
     }
 
     [Whitelist("frappe.client.get_count")]
-    public static async Task<long> GetCount(FrappeContext ctx, string doctype, JsonNode? filters = null, CancellationToken ct = default)
+    public static async Task<long> GetCount(FrappeContext ctx, string doctype, JsonNode? filters = null, JsonNode? debug = null, CancellationToken ct = default)
     {
         if (VirtualDocTypes.Find(doctype) is { } provider)
         {
             await VirtualResource.CheckRolesAsync(ctx, provider, ct);
             return (await VirtualResource.ListAsync(ctx, provider, new JsonObject { ["filters"] = filters?.DeepClone(), ["limit_page_length"] = 0 }, false, ct)).Count;
         }
-        return await DbQuery.GetCountAsync(ctx, new ListQuery { DocType = doctype, Filters = ListArgs.Json(filters, "filters") }, ct);
+        return await DbQuery.GetCountAsync(ctx, new ListQuery { DocType = doctype, Filters = ListArgs.Json(filters, "filters"), Debug = ListArgs.Bool(debug, false) }, ct);
     }
 
     [Whitelist("frappe.client.get")]
@@ -156,7 +157,9 @@ public static class ClientMethods
         foreach (var (key, _) in values)
             if (meta.Field(key) is null)
                 throw new DataError($"Field not permitted in query: {key}");
-        return (await Documents.UpdateAsync(ctx, doctype, name, values, ct)).ToJson(includeNulls: true);
+        var saved = await Documents.UpdateAsync(ctx, doctype, name, values, ct);
+        // A child row is saved through its parent, and the answer is the parent, as in Frappe.
+        return (saved.Meta.IsChild && saved.ParentDocument is { } parent ? parent : saved).ToJson(includeNulls: true);
     }
 
     [Whitelist("frappe.client.insert", Methods = ["POST", "PUT"])]

@@ -28,6 +28,7 @@ public static class ListArgs
             LimitStart = Int(form["limit_start"], "limit_start") ?? 0,
             LimitPageLength = length,
             Parent = Text(form["parent"]),
+            Debug = Bool(form["debug"], false),
         };
     }
 

@@ -30,7 +30,8 @@ public static class MethodEndpoint
         }
         if (!whitelist.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
             throw new PermissionError("Not permitted");
-        var result = await method.Invoke(request.Context, request.Form, ct);
+        var form = request.Context.IsGuest && !whitelist.XssSafe ? GuestArguments.Escape(request.Form) : request.Form;
+        var result = await method.Invoke(request.Context, form, ct);
         if (result is not null)
             request.Body["message"] = result;
     }

@@ -211,8 +211,35 @@ public sealed class MethodApiTests : IAsyncLifetime
     public async Task NonAsciiIsEscapedAndHtmlIsNot()
     {
         using var client = _server.Client();
-        var r = await client.PostAsync("/api/method/sharpbench_tests.echo", Json(new JsonObject { ["t"] = "é<b>" }));
+        // echo_raw is XssSafe: the markup reaches the method, so this checks only the JSON encoder.
+        var r = await client.PostAsync("/api/method/sharpbench_tests.echo_raw", Json(new JsonObject { ["t"] = "é<b>" }));
         Assert.Equal("application/json", r.Content.Headers.ContentType?.ToString());
         Assert.Equal("""{"message":{"t":"\u00e9<b>"}}""", await r.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GuestMarkupArrivesEscapedButAUsersIsUntouched()
+    {
+        const string planted = "<script>alert(1)</script><b>hi</b> é";
+        using var guest = _server.Client();
+        var r = await guest.PostAsync("/api/method/sharpbench_tests.echo", Json(new JsonObject { ["comment"] = planted, ["math"] = "a < b > c", ["n"] = 3 }));
+        var body = await BodyAsync(r);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;hi&lt;/b&gt; é", (string?)body["message"]!["comment"]);
+        // Text that holds no tag is left as it was.
+        Assert.Equal("a < b > c", (string?)body["message"]!["math"]);
+        Assert.Equal(3, (int?)body["message"]!["n"]);
+
+        using var user = await _server.LoginAsync();
+        body = await BodyAsync(await user.PostAsync("/api/method/sharpbench_tests.echo", Json(new JsonObject { ["comment"] = planted })));
+        Assert.Equal(planted, (string?)body["message"]!["comment"]);
+    }
+
+    [Fact]
+    public async Task XssSafeMethodGetsGuestMarkupAsSent()
+    {
+        using var guest = _server.Client();
+        var body = await BodyAsync(await guest.PostAsync("/api/method/sharpbench_tests.echo_raw", Json(new JsonObject { ["comment"] = "<i>x</i>" })));
+        Assert.Equal("<i>x</i>", (string?)body["message"]!["comment"]);
     }
 }

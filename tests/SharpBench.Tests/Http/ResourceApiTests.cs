@@ -109,6 +109,14 @@ public sealed class ResourceApiTests
         var std = await client.PostAsync("/api/method/frappe.client.set_value", Json(new JsonObject { ["doctype"] = "ToDo", ["name"] = name, ["fieldname"] = "owner", ["value"] = "Guest" }));
         Assert.Equal((HttpStatusCode)417, std.StatusCode);
         Assert.Equal("Administrator", await Scalar(server, "SELECT owner FROM " + Q(server, "tabToDo")));
+        // A child row changes through its parent, and the parent is the answer.
+        var user = await BodyAsync(await client.PostAsync("/api/resource/User", Json(new JsonObject { ["email"] = "rows@example.com", ["first_name"] = "Rows", ["roles"] = new JsonArray(new JsonObject { ["role"] = "System Manager" }) })));
+        var row = (string)user["data"]!["roles"]![0]!["name"]!;
+        var parent = await BodyAsync(await client.PostAsync("/api/method/frappe.client.set_value", Json(new JsonObject { ["doctype"] = "Has Role", ["name"] = row, ["fieldname"] = "role", ["value"] = "All" })));
+        Assert.Equal("User", (string?)parent["message"]!["doctype"]);
+        Assert.Equal("rows@example.com", (string?)parent["message"]!["name"]);
+        Assert.Equal("All", (string?)parent["message"]!["roles"]![0]!["role"]);
+        Assert.Equal("All", await Scalar(server, "SELECT role FROM " + Q(server, "tabHas Role") + " WHERE name = '" + row + "'"));
         // set_value only answers writes.
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/api/method/frappe.client.set_value?doctype=ToDo&name={name}&fieldname=priority&value=Low")).StatusCode);
 
@@ -134,6 +142,32 @@ public sealed class ResourceApiTests
         var deleted = await client.DeleteAsync($"/api/method/frappe.client.delete?doctype=ToDo&name={name}");
         Assert.Equal("{}", (await BodyAsync(deleted)).ToJsonString());
         Assert.Equal(2, await server.CountAsync("tabToDo"));
+    }
+
+    [Fact]
+    public async Task DebugReturnsTheSqlToSystemManagersOnly()
+    {
+        await using var server = await LiveServer.StartAsync();
+        using var admin = await server.LoginAsync();
+        await admin.PostAsync("/api/resource/ToDo", Json(new JsonObject { ["description"] = "x" }));
+        var listed = await BodyAsync(await admin.GetAsync("/api/resource/ToDo?debug=1&filters=" + Uri.EscapeDataString("""[["status","=","Open"]]""")));
+        var messages = JsonNode.Parse((string)listed["_debug_messages"]!)!.AsArray();
+        var sql = (string)messages.Single()!;
+        Assert.Contains("SELECT", sql);
+        Assert.Contains("tabToDo", sql);
+        Assert.Contains("'Open'", sql);
+        var counted = await BodyAsync(await admin.GetAsync("/api/method/frappe.client.get_count?doctype=ToDo&debug=true"));
+        Assert.Equal(1, (int?)counted["message"]);
+        Assert.Contains("COUNT", (string)JsonNode.Parse((string)counted["_debug_messages"]!)![0]!);
+        Assert.Null((await BodyAsync(await admin.GetAsync("/api/resource/ToDo")))["_debug_messages"]);
+
+        await admin.PostAsync("/api/resource/User", Json(new JsonObject { ["email"] = "plain@example.com", ["first_name"] = "Plain" }));
+        await using (var db = await server.DbAsync())
+            await SiteInstaller.SetPasswordAsync(db, "plain@example.com", "secret-pw");
+        using var plain = await server.LoginAsync("plain@example.com", "secret-pw");
+        var hidden = await BodyAsync(await plain.GetAsync("/api/resource/ToDo?debug=1"));
+        Assert.NotNull(hidden["data"]);
+        Assert.Null(hidden["_debug_messages"]);
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public static class TestMethods
     [Whitelist("sharpbench_tests.echo", AllowGuest = true)]
     public static JsonObject Echo(JsonObject kwargs) => kwargs;
 
+    [Whitelist("sharpbench_tests.echo_raw", AllowGuest = true, XssSafe = true)]
+    public static JsonObject EchoRaw(JsonObject kwargs) => kwargs;
+
     [Whitelist("sharpbench_tests.typed", AllowGuest = true)]
     public static JsonObject Typed(bool flag, int count, JsonObject? options = null, double ratio = 1.5) =>
         new() { ["flag"] = flag, ["count"] = count, ["options"] = options?.DeepClone(), ["ratio"] = ratio };

@@ -41,6 +41,8 @@ public static class DbQuery
         sql.Append(Limit(scope.D.Kind, q.LimitStart, q.LimitPageLength));
 
         var db = await ctx.DbAsync(ct);
+        if (q.Debug)
+            await DebugLog.AddAsync(ctx, sql.ToString(), scope.Args, ct);
         var rows = await db.QueryValuesAsync(sql.ToString(), scope.Args, ct);
         for (var r = 0; r < rows.Count; r++)
         {
@@ -65,6 +67,8 @@ public static class DbQuery
         if (where.Length > 0)
             sql.Append(" WHERE ").Append(where);
         var db = await ctx.DbAsync(ct);
+        if (q.Debug)
+            await DebugLog.AddAsync(ctx, sql.ToString(), scope.Args, ct);
         return Convert.ToInt64(await db.ScalarAsync(sql.ToString(), scope.Args, ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -34,6 +34,9 @@ public sealed class ListQuery
 
     public bool IgnorePermissions { get; init; }
 
+    /// <summary>Frappe's <c>debug</c>: the SQL that ran goes back to the caller in <c>_debug_messages</c> (System Managers only).</summary>
+    public bool Debug { get; init; }
+
     /// <summary>
     /// Parses a JSON argument (<c>fields</c>, <c>filters</c>, <c>or_filters</c>); text that is not
     /// JSON is a 417 DataError naming the argument (Frappe answers 500 here).
