@@ -25,5 +25,8 @@ public static class Logging
         // One line per request costs more than the request itself; Frappe's gunicorn logs none either.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Warning);
+        // While this category is enabled at any level, ASP.NET Core starts an Activity (trace
+        // context, tags) for every request; it logs nothing we keep.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 }
