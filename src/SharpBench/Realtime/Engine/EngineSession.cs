@@ -403,7 +403,9 @@ public sealed class EngineSession
     /// <summary>One whole WebSocket message, or ok=false when the socket closed or sent too much.</summary>
     private async Task<(string? Text, byte[]? Binary, bool Ok)> ReceiveMessageAsync(WebSocket ws, CancellationToken ct)
     {
-        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        // An idle connection sits in this receive for minutes, holding the buffer: keep it small
+        // (client packets are pongs and short events); bigger messages are gathered below.
+        var chunk = ArrayPool<byte>.Shared.Rent(1024);
         ArrayBufferWriter<byte>? whole = null;
         try
         {

@@ -42,6 +42,18 @@ for (const transports of [["polling", "websocket"], ["websocket"], ["polling"]])
   });
 }
 
+test("WebSocket messages far larger than one read arrive whole, text and binary (up to maxPayload)", async () => {
+  const c = echo(["websocket"]);
+  await h.connected(c);
+  const text = "é".repeat(150_000) + "end";        // ~300 KB of UTF-8, multi-byte chars split across reads
+  const bin = Buffer.alloc(500_000, 7); bin[499_999] = 9;
+  const [t] = await ackAll(c, "echo", text);
+  assert.equal(t, text);
+  const [b] = await ackAll(c, "echo", bin);
+  assert.ok(Buffer.from(b).equals(bin));
+  c.close();
+});
+
 test("server-side emit with ack gets the client's answer", async () => {
   const c = echo(["websocket"]);
   c.on("server_ask", (q, ack) => ack({ got: q }));
