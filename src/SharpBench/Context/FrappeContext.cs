@@ -12,6 +12,7 @@ namespace SharpBench;
 public sealed class FrappeContext(Site site, string user, IServiceProvider? services = null) : IAsyncDisposable
 {
     private Database? _db;
+    private readonly List<Func<Task>> _beforeCommit = [];
     private readonly List<Func<Task>> _afterCommit = [];
     private readonly List<Func<Task>> _afterRollback = [];
 
@@ -62,12 +63,19 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
         return _db;
     }
 
+    /// <summary>Work that must succeed for the commit to happen (it throws to stop it); dropped on rollback.</summary>
+    public void BeforeCommit(Func<Task> action) => _beforeCommit.Add(action);
+
     public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
 
     public void AfterRollback(Func<Task> action) => _afterRollback.Add(action);
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
+        var before = _beforeCommit.ToList();
+        _beforeCommit.Clear();
+        foreach (var action in before)
+            await action();
         if (_db is not null)
             await _db.CommitAsync(ct);
         var pending = _afterCommit.ToList();
@@ -81,6 +89,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     {
         if (_db is not null)
             await _db.RollbackAsync(ct);
+        _beforeCommit.Clear();
         _afterCommit.Clear();
         var pending = _afterRollback.ToList();
         _afterRollback.Clear();

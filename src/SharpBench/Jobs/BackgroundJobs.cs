@@ -59,6 +59,13 @@ public static class BackgroundJobs
             context.AfterCommit(() => backend.EnqueueAsync(job, options.AtFront, options.Deduplicate, CancellationToken.None));
             return new EnqueueResult(EnqueueOutcome.AfterCommit, job.Id);
         }
+        if (!options.Deduplicate)
+        {
+            // Without deduplicate the outcome is known (queued), so the reply is checked later:
+            // before the context commits at the latest (see PendingEnqueues).
+            await PendingEnqueues.For(context).AddAsync(backend.EnqueueAsync(job, options.AtFront, false, CancellationToken.None));
+            return new EnqueueResult(EnqueueOutcome.Queued, job.Id);
+        }
         return await backend.EnqueueAsync(job, options.AtFront, options.Deduplicate, ct)
             ? new EnqueueResult(EnqueueOutcome.Queued, job.Id)
             : new EnqueueResult(EnqueueOutcome.Deduplicated, null);
