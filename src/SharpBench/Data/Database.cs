@@ -198,46 +198,19 @@ public sealed class Database : IAsyncDisposable, IDisposable
     {
         if (_transaction is null && BeginOnWrite)
             await BeginAsync(readOnly: false, ct);
-        var cmd = Command(sql, args);
-        try
-        {
-            return await cmd.ExecuteNonQueryAsync(ct);
-        }
-        catch
-        {
-            _failed = true;
-            throw;
-        }
-        finally
-        {
-            Release(cmd);
-        }
+        return await RunAsync(sql, args, cmd => cmd.ExecuteNonQueryAsync(ct));
     }
 
-    public async Task<object?> ScalarAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
-    {
-        var cmd = Command(sql, args);
-        try
+    public Task<object?> ScalarAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default) =>
+        RunAsync(sql, args, async cmd =>
         {
             var value = await cmd.ExecuteScalarAsync(ct);
             return value is DBNull ? null : value;
-        }
-        catch
-        {
-            _failed = true;
-            throw;
-        }
-        finally
-        {
-            Release(cmd);
-        }
-    }
+        });
 
     /// <summary>Rows as ordered dictionaries keyed by column name (as the query spelled it).</summary>
-    public async Task<List<Dictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
-    {
-        var cmd = Command(sql, args);
-        try
+    public Task<List<Dictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default) =>
+        RunAsync(sql, args, async cmd =>
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var rows = new List<Dictionary<string, object?>>();
@@ -252,23 +225,11 @@ public sealed class Database : IAsyncDisposable, IDisposable
                 rows.Add(row);
             }
             return rows;
-        }
-        catch
-        {
-            _failed = true;
-            throw;
-        }
-        finally
-        {
-            Release(cmd);
-        }
-    }
+        });
 
     /// <summary>Rows as value arrays in select order: no per-row dictionary, for queries that build their own result.</summary>
-    public async Task<List<object?[]>> QueryValuesAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
-    {
-        var cmd = Command(sql, args);
-        try
+    public Task<List<object?[]>> QueryValuesAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default) =>
+        RunAsync(sql, args, async cmd =>
         {
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var rows = new List<object?[]>();
@@ -281,6 +242,18 @@ public sealed class Database : IAsyncDisposable, IDisposable
                 rows.Add(row);
             }
             return rows;
+        });
+
+    /// <summary>
+    /// Runs one statement; a failure marks the connection so the pool closes it rather than
+    /// hand it to the next unit of work.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbCommand, Task<T>> run)
+    {
+        var cmd = Command(sql, args);
+        try
+        {
+            return await run(cmd);
         }
         catch
         {
@@ -305,15 +278,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
     {
         try
         {
-            var cmd = Command("SELECT 1", []);
-            try
-            {
-                await cmd.ExecuteScalarAsync(ct);
-            }
-            finally
-            {
-                Release(cmd);
-            }
+            await ScalarAsync("SELECT 1", [], ct);
             return true;
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
