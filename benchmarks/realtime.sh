@@ -11,6 +11,8 @@ set -Eeuo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
+# From a worktree under /work/wt/<name>, the peers are one level further up.
+[ -d "$PEERS" ] || PEERS=$(cd "$ROOT/../.." && pwd)/shared/peers
 export ROUNDS=${ROUNDS:-3} CLIENTS=${CLIENTS:-200} PROCS=${PROCS:-2} LAT_RATE=${LAT_RATE:-50} LAT_SECS=${LAT_SECS:-4} BURST=${BURST:-2000} MAX_S=${MAX_S:-20}
 PORT=${PORT:-19011}; RPORT=${RPORT:-16393}; PEER=${PEER:-1}
 OUT="$ROOT/benchmarks/results/realtime-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
