@@ -63,18 +63,7 @@ public static class ApiKeyAuth
     {
         var key = site.Config.GetString("encryption_key")
             ?? throw new ValidationError("This site has no encryption_key in its site_config.json; add one to store secrets.");
-        var d = db.Dialect;
-        await db.ExecuteAsync(
-            $"DELETE FROM {d.Quote("__Auth")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("name")} = @p1 AND {d.Quote("fieldname")} = @p2",
-            ["User", user, "api_secret"], ct);
-        await Rows.InsertAsync(db, "__Auth", new Dictionary<string, object?>
-        {
-            ["doctype"] = "User",
-            ["name"] = user,
-            ["fieldname"] = "api_secret",
-            ["password"] = Fernet.Encrypt(key, secret),
-            ["encrypted"] = 1,
-        }, ct);
+        await AuthTable.ReplaceAsync(db, "User", user, "api_secret", Fernet.Encrypt(key, secret), encrypted: true, ct);
     }
 
     private static string RandomToken(int length) =>

@@ -27,16 +27,7 @@ public static class Passwords
     /// <summary>Stores a field's secret encrypted (replacing any earlier one).</summary>
     public static async Task SetAsync(FrappeContext ctx, string doctype, string name, string field, string plain, CancellationToken ct = default)
     {
-        var db = await ctx.DbAsync(ct);
-        await DeleteAsync(db, doctype, name, field, ct);
-        await Rows.InsertAsync(db, "__Auth", new Dictionary<string, object?>
-        {
-            ["doctype"] = doctype,
-            ["name"] = name,
-            ["fieldname"] = field,
-            ["password"] = Encrypt(ctx, plain),
-            ["encrypted"] = 1,
-        }, ct);
+        await AuthTable.ReplaceAsync(await ctx.DbAsync(ct), doctype, name, field, Encrypt(ctx, plain), encrypted: true, ct);
     }
 
     /// <summary>The decrypted secret of a Password field, or null when none is stored.</summary>

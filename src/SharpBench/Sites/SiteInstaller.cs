@@ -104,19 +104,7 @@ public static class SiteInstaller
     /// <summary>Stores a login password as a one-way hash in <c>__Auth</c>, as Frappe does.</summary>
     public static async Task SetPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
     {
-        var hash = Hasher.HashPassword(user, password);
-        var d = db.Dialect;
-        await db.ExecuteAsync(
-            $"DELETE FROM {d.Quote("__Auth")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("name")} = @p1 AND {d.Quote("fieldname")} = @p2",
-            ["User", user, "password"], ct);
-        await Rows.InsertAsync(db, "__Auth", new Dictionary<string, object?>
-        {
-            ["doctype"] = "User",
-            ["name"] = user,
-            ["fieldname"] = "password",
-            ["password"] = hash,
-            ["encrypted"] = 0,
-        }, ct);
+        await Auth.AuthTable.ReplaceAsync(db, "User", user, "password", Hasher.HashPassword(user, password), encrypted: false, ct);
     }
 
     public static async Task<bool> CheckPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
