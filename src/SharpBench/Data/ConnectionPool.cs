@@ -14,27 +14,16 @@ namespace SharpBench.Data;
 /// </summary>
 internal static class ConnectionPool
 {
-    private const int MaxIdlePerDatabase = 64;
+    private const int MaxIdlePerDatabase = 32;
     private static readonly TimeSpan CheckAfterIdle = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Connections unused this long are closed, so a bench of many sites and processes does not
+    /// sit on the database server's connection limit after a busy spell.
+    /// </summary>
+    internal static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(60);
+    private static long _lastSweep = Environment.TickCount64;
     private static readonly ConcurrentDictionary<string, ConcurrentStack<Database>> Idle = new(StringComparer.Ordinal);
-
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Slots = new(StringComparer.Ordinal);
-    public static int MaxActive { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("SB_DB_MAX_ACTIVE"), out var n) ? n : 0;
-
-    /// <summary>Waits for one of the active-connection slots of that database; false when none came in time.</summary>
-    public static async Task<bool> EnterAsync(string key, CancellationToken ct)
-    {
-        if (MaxActive <= 0)
-            return false;
-        var sem = Slots.GetOrAdd(key, _ => new SemaphoreSlim(MaxActive, MaxActive));
-        return await sem.WaitAsync(TimeSpan.FromMilliseconds(200), ct);
-    }
-
-    public static void Leave(string key)
-    {
-        if (Slots.TryGetValue(key, out var sem))
-            sem.Release();
-    }
 
     public static async Task<Database?> RentAsync(DbConnectionInfo info, CancellationToken ct)
     {
@@ -53,6 +42,10 @@ internal static class ConnectionPool
     /// <summary>Takes a connection back; false when the caller must close it instead.</summary>
     public static bool Return(Database db)
     {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastSweep);
+        if (now - last > 10_000 && Interlocked.CompareExchange(ref _lastSweep, now, last) == last)
+            Sweep(IdleLifetime);
         if (db.Connection.State != ConnectionState.Open || db.InTransaction)
             return false;
         var stack = Idle.GetOrAdd(db.Key, _ => new ConcurrentStack<Database>());
@@ -62,6 +55,33 @@ internal static class ConnectionPool
         stack.Push(db);
         return true;
     }
+
+    /// <summary>Closes the idle connections unused for longer than <paramref name="olderThan"/> (of one database when <paramref name="key"/> is given).</summary>
+    internal static void Sweep(TimeSpan olderThan, string? key = null)
+    {
+        var cutoff = DateTime.UtcNow - olderThan;
+        foreach (var (k, stack) in Idle)
+        {
+            if (key is not null && k != key)
+                continue;
+            var all = new Database[stack.Count + 8];
+            var n = stack.TryPopRange(all);
+            var keep = new List<Database>(n);
+            for (var i = 0; i < n; i++)
+            {
+                if (all[i].ReturnedAt < cutoff)
+                    all[i].CloseAsync().AsTask().GetAwaiter().GetResult();
+                else
+                    keep.Add(all[i]);
+            }
+            // TryPopRange gave the most recent first; push the oldest first to keep that order.
+            keep.Reverse();
+            if (keep.Count > 0)
+                stack.PushRange([.. keep]);
+        }
+    }
+
+    internal static int IdleCount(string key) => Idle.TryGetValue(key, out var stack) ? stack.Count : 0;
 
     /// <summary>Closes the idle connections whose connection string contains <paramref name="scope"/> (all when null).</summary>
     public static void Clear(string? scope)

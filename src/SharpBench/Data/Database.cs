@@ -16,7 +16,6 @@ public sealed class Database : IAsyncDisposable, IDisposable
     private DbTransaction? _transaction;
     private Dictionary<string, DbCommand>? _statements;
     private bool _failed;
-    private bool _slot;
 
     private Database(SqlDialect dialect, DbConnection connection, string key)
     {
@@ -41,23 +40,6 @@ public sealed class Database : IAsyncDisposable, IDisposable
 
     /// <summary>A connection from the pool, or a new one with its per-connection setup done.</summary>
     public static async Task<Database> OpenAsync(DbConnectionInfo info, CancellationToken ct = default)
-    {
-        var slot = await ConnectionPool.EnterAsync(info.ConnectionString, ct);
-        try
-        {
-            var db = await OpenCoreAsync(info, ct);
-            db._slot = slot;
-            return db;
-        }
-        catch
-        {
-            if (slot)
-                ConnectionPool.Leave(info.ConnectionString);
-            throw;
-        }
-    }
-
-    private static async Task<Database> OpenCoreAsync(DbConnectionInfo info, CancellationToken ct)
     {
         if (await ConnectionPool.RentAsync(info, ct) is { } pooled)
             return pooled;
@@ -302,12 +284,8 @@ public sealed class Database : IAsyncDisposable, IDisposable
             }
         }
         BeginOnWrite = false;
-        var slot = _slot;
-        _slot = false;
         if (_failed || !ConnectionPool.Return(this))
             await CloseAsync();
-        if (slot)
-            ConnectionPool.Leave(Key);
     }
 
     internal async ValueTask CloseAsync()

@@ -58,6 +58,29 @@ public class ConnectionPoolTests
         }
     }
 
+    [Fact]
+    public async Task IdleConnectionsAreClosedOnceTheyOutliveTheirLifetime()
+    {
+        await using var bench = new TempBench();
+        var site = await bench.CreateSiteAsync(DbKind.Sqlite);
+        var a = await site.OpenDatabaseAsync();
+        var b = await site.OpenDatabaseAsync();
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        Assert.Equal(2, ConnectionPool.IdleCount(site.Connection.ConnectionString));
+
+        // Younger than the lifetime: kept, and still usable.
+        ConnectionPool.Sweep(TimeSpan.FromMinutes(1), site.Connection.ConnectionString);
+        Assert.Equal(2, ConnectionPool.IdleCount(site.Connection.ConnectionString));
+        await Task.Delay(50);
+        ConnectionPool.Sweep(TimeSpan.FromMilliseconds(10), site.Connection.ConnectionString);
+        Assert.Equal(0, ConnectionPool.IdleCount(site.Connection.ConnectionString));
+        // The SQLite connections really closed: the write-ahead log is checkpointed away.
+        Assert.False(File.Exists(site.Connection.Describe + "-wal"));
+        await using var again = await site.OpenDatabaseAsync();
+        Assert.Equal(1L, Convert.ToInt64(await again.ScalarAsync("SELECT 1", []), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static Task<Database> RootAsync(DbKind kind) => kind == DbKind.MariaDb
         ? Database.OpenAsync(DbConnectionInfo.Server(kind, TestServices.MariaDbHost, TestServices.MariaDbPort, TestServices.MariaDbRootUser, TestServices.MariaDbRootPassword, null))
         : Database.OpenAsync(DbConnectionInfo.Server(kind, TestServices.PostgresHost, TestServices.PostgresPort, TestServices.PostgresRootUser, TestServices.PostgresRootPassword, null));
