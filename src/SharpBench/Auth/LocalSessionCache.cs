@@ -38,12 +38,9 @@ internal static class LocalSessionCache
 
     public static void Remove(string site, string sid) => Entries.TryRemove(Key(site, sid), out _);
 
-    /// <summary>Drops the session here and tells every other process sharing the Redis cache.</summary>
-    public static async Task EndAsync(IDatabase? cache, string site, string sid)
+    /// <summary>Tells every other process sharing the Redis cache to drop the session.</summary>
+    public static async Task AnnounceEndedAsync(IDatabase cache, string site, string sid)
     {
-        Remove(site, sid);
-        if (cache is null)
-            return;
         Listen(cache.Multiplexer);
         await cache.PublishAsync(RedisChannel.Literal(Channel), Key(site, sid));
     }

@@ -50,24 +50,26 @@ public static class SessionStore
         var expiry = await ExpiryAsync(site, db, ct);
         if (LocalSessionCache.Get(site.Name, sid) is { } local && IsAlive(local, expiry))
             return local;
-        var session = await FromCacheAsync(site, sid);
-        if (session is null)
+        if (await FromCacheAsync(site, sid) is { } cached)
         {
-            var conn = await db();
-            var d = conn.Dialect;
-            var rows = await conn.QueryAsync(
-                $"SELECT {d.Quote("user")}, {d.Quote("sessiondata")}, {d.Quote("lastupdate")}, {d.Quote("ipaddress")} FROM {d.Quote("tabSessions")} WHERE {d.Quote("sid")} = @p0 AND {d.Quote("status")} = @p1",
-                [sid, "Active"], ct);
-            if (rows.Count == 0)
+            if (!IsAlive(cached, expiry))
                 return null;
-            var row = rows[0];
-            session = new SessionInfo(sid, (string)row["user"]!, ParseData(row["sessiondata"] as string), ToDateTime(row["lastupdate"]), row["ipaddress"] as string);
-            if (IsAlive(session, expiry))
-                await ToCacheAsync(site, session, expiry);
+            LocalSessionCache.Put(site.Name, cached);
+            return cached;
         }
+        var conn = await db();
+        var d = conn.Dialect;
+        var rows = await conn.QueryAsync(
+            $"SELECT {d.Quote("user")}, {d.Quote("sessiondata")}, {d.Quote("lastupdate")}, {d.Quote("ipaddress")} FROM {d.Quote("tabSessions")} WHERE {d.Quote("sid")} = @p0 AND {d.Quote("status")} = @p1",
+            [sid, "Active"], ct);
+        if (rows.Count == 0)
+            return null;
+        var row = rows[0];
+        var session = new SessionInfo(sid, (string)row["user"]!, ParseData(row["sessiondata"] as string), ToDateTime(row["lastupdate"]), row["ipaddress"] as string);
         if (!IsAlive(session, expiry))
             return null;
-        LocalSessionCache.Put(site.Name, session);
+        // Into Redis (when configured) and this process's cache.
+        await ToCacheAsync(site, session, expiry);
         return session;
     }
 
@@ -265,7 +267,7 @@ public static class SessionStore
         try
         {
             await cache.KeyDeleteAsync(CacheKey(site, sid));
-            await LocalSessionCache.EndAsync(cache, site.Name, sid);
+            await LocalSessionCache.AnnounceEndedAsync(cache, site.Name, sid);
         }
         catch (RedisException e)
         {

@@ -58,7 +58,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
             if (ReadOnly)
                 _db.BeginOnWrite = true;
             else
-                await _db.BeginAsync(readOnly: false, ct);
+                await _db.BeginAsync(ct);
         }
         return _db;
     }

@@ -44,8 +44,9 @@ internal static class ConnectionPool
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastSweep);
+        // Closing connections is I/O: the sweep runs beside the request that noticed it is due.
         if (now - last > 10_000 && Interlocked.CompareExchange(ref _lastSweep, now, last) == last)
-            Sweep(IdleLifetime);
+            _ = Task.Run(() => Sweep(IdleLifetime));
         if (db.Connection.State != ConnectionState.Open || db.InTransaction)
             return false;
         var stack = Idle.GetOrAdd(db.Key, _ => new ConcurrentStack<Database>());

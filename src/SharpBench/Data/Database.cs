@@ -72,18 +72,16 @@ public sealed class Database : IAsyncDisposable, IDisposable
     public static void ClearPool(string? scope = null) => ConnectionPool.Clear(scope);
 
     /// <summary>
-    /// Opens a transaction. On SQLite a writing transaction takes the write lock at once
-    /// (BEGIN IMMEDIATE), so two writers never deadlock on a lock upgrade; a read-only one is
-    /// deferred, so reads run side by side instead of queueing behind every writer.
+    /// Opens a transaction. On SQLite it takes the write lock at once (BEGIN IMMEDIATE), so two
+    /// writers never deadlock on a lock upgrade. Reads need none (<see cref="BeginOnWrite"/>), so
+    /// they never queue behind a writer.
     /// </summary>
-    public Task BeginAsync(CancellationToken ct = default) => BeginAsync(readOnly: false, ct);
-
-    public async Task BeginAsync(bool readOnly, CancellationToken ct = default)
+    public async Task BeginAsync(CancellationToken ct = default)
     {
         if (_transaction is not null)
             throw new InvalidOperationException("A transaction is already open on this connection.");
         _transaction = Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
-            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: readOnly)
+            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false)
             : await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
     }
 
@@ -179,7 +177,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
     {
         if (_transaction is null && BeginOnWrite)
-            await BeginAsync(readOnly: false, ct);
+            await BeginAsync(ct);
         return await RunAsync(sql, args, cmd => cmd.ExecuteNonQueryAsync(ct));
     }
 

@@ -7,8 +7,6 @@ namespace SharpBench.Tests.Http;
 
 public class ServeProcessTests
 {
-    private static int FreePort() => ServeProcess.FreePort();
-
     private static Task WaitForPingAsync(HttpClient client, string url, Process process) => ServeProcess.WaitForPingAsync(client, url, process);
 
     [Fact]
@@ -16,7 +14,7 @@ public class ServeProcessTests
     {
         await using var bench = new TempBench();
         await bench.CreateSiteAsync(DbKind.Sqlite, setDefault: true);
-        var port = FreePort();
+        var port = Ports.Free();
         using var process = Process.Start(BenchCli.StartInfo(bench.Root, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1"))!;
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var stdout = new System.Text.StringBuilder();
@@ -36,7 +34,7 @@ public class ServeProcessTests
     public async Task StartCreatesAFirstSiteAndPrintsThePasswordOnce()
     {
         await using var bench = new TempBench();
-        var port = FreePort();
+        var port = Ports.Free();
         using var process = Process.Start(BenchCli.StartInfo(bench.Root, "start", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
         var stdout = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (stdout) stdout.AppendLine(e.Data); };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SharpBench.Jobs;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Jobs;
 
@@ -56,19 +57,12 @@ public sealed class RedisRestartTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Workers_reconnect_after_a_redis_restart_and_queued_jobs_survive_it()
     {
         var dir = Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
-        await using var redis = new OwnRedis(FreePort(), dir);
+        await using var redis = new OwnRedis(Ports.Free(), dir);
         await redis.StartAsync();
         try
         {

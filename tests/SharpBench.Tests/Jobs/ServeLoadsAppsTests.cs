@@ -1,17 +1,11 @@
 using System.Text.Json.Nodes;
 using SharpBench.Data;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Jobs;
 
 public class ServeLoadsAppsTests
 {
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// An app in sites/apps.txt is loaded by <c>bench serve</c> too, so its whitelisted methods
     /// answer over HTTP (the test process has the app in memory already; only a separate process
@@ -22,24 +16,11 @@ public class ServeLoadsAppsTests
     {
         await using var jb = new JobBench();
         var site = await jb.CreateSiteAsync(DbKind.Sqlite);
-        var port = FreePort();
+        var port = Ports.Free();
         jb.StartBench("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1");
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Add("X-Frappe-Site-Name", site.Name);
-        HttpResponseMessage? login = null;
-        await JobBench.WaitUntilAsync(async () =>
-        {
-            try
-            {
-                login = await http.PostAsync("/api/method/login", new StringContent("{\"usr\":\"Administrator\",\"pwd\":\"admin\"}", System.Text.Encoding.UTF8, "application/json"));
-                return login.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(30), "bench serve answers the login\n" + jb.OutputText);
-        var sid = login!.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("sid=", StringComparison.Ordinal)).Split(';')[0];
+        var sid = await ServeProcess.LoginWhenUpAsync(http, "bench serve answers the login\n" + jb.OutputText);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/method/sb_test_app.jobs.enqueue_from_web")
         {

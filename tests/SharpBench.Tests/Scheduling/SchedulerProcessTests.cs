@@ -6,6 +6,7 @@ using SharpBench.Scheduling;
 using SharpBench.Sites;
 using SharpBench.Tests.App;
 using SharpBench.Tests.Jobs;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Scheduling;
 
@@ -80,32 +81,12 @@ public class SchedulerProcessTests
         return rows.Select(r => ((string)r["status"]!, DateTime.Parse(Convert.ToString(r["creation"], System.Globalization.CultureInfo.InvariantCulture)!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Logs in as Administrator on the running <c>bench serve</c> and asks frappe.utils.scheduler.get_scheduler_status.</summary>
     private static async Task<string?> SchedulerStatusOverHttpAsync(int port, string site)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Add("X-Frappe-Site-Name", site);
-        HttpResponseMessage? login = null;
-        await JobBench.WaitUntilAsync(async () =>
-        {
-            try
-            {
-                login = await http.PostAsync("/api/method/login", new StringContent("{\"usr\":\"Administrator\",\"pwd\":\"admin\"}", System.Text.Encoding.UTF8, "application/json"));
-                return login.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(30), "bench serve answers the login");
-        var sid = login!.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("sid=", StringComparison.Ordinal)).Split(';')[0];
+        var sid = await ServeProcess.LoginWhenUpAsync(http, "bench serve answers the login");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/method/frappe.utils.scheduler.get_scheduler_status");
         request.Headers.Add("Cookie", sid);
         using var response = await http.SendAsync(request);
@@ -127,7 +108,7 @@ public class SchedulerProcessTests
             await db.ExecuteAsync($"UPDATE {d.Quote(ScheduledJobType.Table)} SET {d.Quote("last_execution")} = @p0 WHERE {d.Quote("method")} LIKE @p1", [DateTime.Now.AddHours(-3), "sb_test_app.%"]);
         }
         // The issue's whole stack: the web backend beside the worker and two schedulers.
-        var port = FreePort();
+        var port = Ports.Free();
         jb.StartBench("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1");
         jb.StartBench("worker", "--queue", "short,default,long");
         jb.StartBench("schedule");

@@ -19,19 +19,12 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(string benchRoot)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var process = Process.Start(BenchCli.StartInfo(benchRoot, "serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1"))!;
         process.BeginOutputReadLine();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await WaitForPingAsync(client, $"http://127.0.0.1:{port}/api/method/ping", process);
         return new ServeProcess(process, port);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static async Task WaitForPingAsync(HttpClient client, string url, Process process)
@@ -53,6 +46,28 @@ public sealed class ServeProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         Assert.Fail("bench never answered " + url);
+    }
+
+    /// <summary>
+    /// Logs in as Administrator (password <c>admin</c>) once the server answers, retrying while it
+    /// starts; returns the <c>sid=…</c> cookie pair.
+    /// </summary>
+    public static async Task<string> LoginWhenUpAsync(HttpClient http, string waitingFor)
+    {
+        HttpResponseMessage? login = null;
+        await Jobs.JobBench.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                login = await http.PostAsync("/api/method/login", new StringContent("{\"usr\":\"Administrator\",\"pwd\":\"admin\"}", System.Text.Encoding.UTF8, "application/json"));
+                return login.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), waitingFor);
+        return login!.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("sid=", StringComparison.Ordinal)).Split(';')[0];
     }
 
     public async ValueTask DisposeAsync()
