@@ -104,16 +104,22 @@ internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridge bridg
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = await bridge.SubscribeAsync(m =>
+        _subscription = await bridge.SubscribeBatchesAsync(messages =>
         {
-            try
+            // Several events at once: each client gets its share of all of them in one write.
+            var batch = messages.Count > 1 ? new DeliveryBatch() : null;
+            foreach (var m in messages)
             {
-                server.Deliver(m);
+                try
+                {
+                    server.Deliver(m, batch);
+                }
+                catch (Exception e)
+                {
+                    log.LogError(e, "Delivering realtime event {Event} failed", m.Event);
+                }
             }
-            catch (Exception e)
-            {
-                log.LogError(e, "Delivering realtime event {Event} failed", m.Event);
-            }
+            batch?.End();
         }, cancellationToken);
         lifetime.ApplicationStopping.Register(() =>
         {

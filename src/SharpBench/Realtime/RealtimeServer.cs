@@ -36,9 +36,10 @@ public sealed class RealtimeServer
 
     /// <summary>
     /// Delivers a published event as Frappe's node server does: to a room of the site's
-    /// namespace, or (no room) to every socket of every site.
+    /// namespace, or (no room) to every socket of every site. With a <paramref name="batch"/>, the
+    /// writes wait for its end.
     /// </summary>
-    public int Deliver(RealtimeMessage message)
+    public int Deliver(RealtimeMessage message, DeliveryBatch? batch = null)
     {
         var json = message.MessageJson;
         if (!string.IsNullOrEmpty(message.Room))
@@ -46,13 +47,13 @@ public sealed class RealtimeServer
             if (string.IsNullOrEmpty(message.Namespace))
                 return 0;
             var nsp = Sockets.Find("/" + message.Namespace);
-            return nsp?.EmitJson(message.Room, message.Event, json) ?? 0;
+            return nsp?.EmitJson(message.Room, message.Event, json, batch) ?? 0;
         }
         var count = 0;
         foreach (var nsp in Sockets.Namespaces)
         {
             if (nsp.Name != "/")
-                count += nsp.EmitJson(null, message.Event, json);
+                count += nsp.EmitJson(null, message.Event, json, batch);
         }
         return count;
     }

@@ -65,8 +65,9 @@ public sealed class EngineServer(EngineOptions options, IEngineHandler handler)
                 return;
             }
             var session = Open(context, EngineTransport.WebSocket);
-            using var ws = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunWebSocketAsync(ws);
+            var (ws, stream) = await WebSocketAccept.AcceptAsync(context);
+            using (ws)
+                await session.RunWebSocketAsync(ws, stream);
             return;
         }
         var polling = Open(context, EngineTransport.Polling);
@@ -99,8 +100,9 @@ public sealed class EngineServer(EngineOptions options, IEngineHandler handler)
                 await ErrorAsync(context, EngineError.BadRequest);
                 return;
             }
-            using var ws = await context.WebSockets.AcceptWebSocketAsync();
-            await session.RunUpgradeAsync(ws);
+            var (ws, stream) = await WebSocketAccept.AcceptAsync(context);
+            using (ws)
+                await session.RunUpgradeAsync(ws, stream);
             return;
         }
         if (session.Transport != EngineTransport.Polling)

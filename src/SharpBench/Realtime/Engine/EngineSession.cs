@@ -26,10 +26,11 @@ public sealed class EngineSession
     private bool _polling;
     private bool _upgrading;
     private bool _writing;
+    private bool _batched;
     private TaskCompletionSource? _writesDone;
     private bool _closed;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
-    private WebSocket? _ws;
+    private WebSocketStream? _wsStream;
 
     internal EngineSession(string id, HandshakeRequest request, EngineTransport transport, EngineOptions options, IEngineHandler handler, Action<EngineSession> removed)
     {
@@ -77,26 +78,46 @@ public sealed class EngineSession
     /// <summary>
     /// Queues a packet. On WebSocket, the caller writes it at once when no write is in flight
     /// (a broadcast then writes to every socket from its own thread, with no thread-pool hop per
-    /// socket); otherwise the write in flight picks it up, so packets keep their order.
+    /// socket); otherwise the write in flight picks it up, so packets keep their order. With a
+    /// <paramref name="batch"/>, the write waits for the batch's end, so everything the batch
+    /// brings this client leaves in one write.
     /// </summary>
-    public void Send(OutPacket packet)
+    public void Send(OutPacket packet, DeliveryBatch? batch = null)
     {
         TaskCompletionSource<bool>? wake = null;
         var write = false;
+        var join = false;
         lock (_lock)
         {
             if (_closed)
                 return;
             _buffer.Enqueue(packet);
-            if (Transport == EngineTransport.WebSocket)
-                write = StartWriting();
-            else
+            if (Transport != EngineTransport.WebSocket)
             {
                 wake = _pollWaiter;
                 _pollWaiter = null;
             }
+            else if (batch is null)
+                write = StartWriting();
+            else if (!_batched)
+                _batched = join = true;
         }
         wake?.TrySetResult(true);
+        if (join)
+            batch!.Add(this);
+        if (write)
+            _ = WriteBufferedAsync();
+    }
+
+    /// <summary>The end of a <see cref="DeliveryBatch"/> this session was in: writes what it queued.</summary>
+    internal void EndBatch()
+    {
+        bool write;
+        lock (_lock)
+        {
+            _batched = false;
+            write = StartWriting();
+        }
         if (write)
             _ = WriteBufferedAsync();
     }
@@ -292,10 +313,10 @@ public sealed class EngineSession
     // ---- WebSocket ----
 
     /// <summary>Runs a session that started on WebSocket: open packet first, then both loops.</summary>
-    internal async Task RunWebSocketAsync(WebSocket ws)
+    internal async Task RunWebSocketAsync(WebSocket ws, WebSocketStream stream)
     {
         lock (_lock)
-            _ws = ws;
+            _wsStream = stream;
         Send(OutPacket.Raw(OpenPacket(canUpgrade: false)));
         Start();
         await ReadLoopAsync(ws);
@@ -303,7 +324,7 @@ public sealed class EngineSession
     }
 
     /// <summary>The polling-to-WebSocket upgrade: 2probe/3probe, noop the pending poll, then 5.</summary>
-    internal async Task RunUpgradeAsync(WebSocket ws)
+    internal async Task RunUpgradeAsync(WebSocket ws, WebSocketStream stream)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ClosedToken);
         timeout.CancelAfter(_options.UpgradeTimeout);
@@ -335,7 +356,7 @@ public sealed class EngineSession
                         if (!_upgrading || _closed)
                             break;
                         _upgrading = false;
-                        _ws = ws;
+                        _wsStream = stream;
                         Transport = EngineTransport.WebSocket;
                         write = StartWriting();
                     }
@@ -446,20 +467,20 @@ public sealed class EngineSession
     /// <summary>Under <see cref="_lock"/>: claims the writer role when packets wait on a ready WebSocket and nobody writes.</summary>
     private bool StartWriting()
     {
-        if (_writing || _ws is null || _buffer.Count == 0)
+        if (_writing || _wsStream is null || _buffer.Count == 0)
             return false;
         _writing = true;
         return true;
     }
 
     /// <summary>
-    /// The one writer: sends what is buffered, one frame per packet, until the buffer is empty.
-    /// Runs synchronously on the caller's thread while the socket accepts writes at once, and
-    /// carries on asynchronously only when one has to wait (a slow client).
+    /// The one writer: sends what is buffered, all waiting packets in one write, until the buffer
+    /// is empty. Runs synchronously on the caller's thread while the socket accepts writes at once,
+    /// and carries on asynchronously only when one has to wait (a slow client).
     /// </summary>
     private async Task WriteBufferedAsync()
     {
-        var ws = _ws!;
+        var stream = _wsStream!;
         var sending = _sending;
         try
         {
@@ -482,13 +503,7 @@ public sealed class EngineSession
                     done?.TrySetResult();
                     return;
                 }
-                foreach (var p in sending)
-                {
-                    if (p.Binary is not null)
-                        await ws.SendAsync(p.Binary.AsMemory(), WebSocketMessageType.Binary, true, CancellationToken.None);
-                    else
-                        await ws.SendAsync(p.Utf8.AsMemory(), WebSocketMessageType.Text, true, CancellationToken.None);
-                }
+                await stream.WriteFramesAsync(sending);
                 sending.Clear();
             }
         }

@@ -9,6 +9,7 @@ namespace SharpBench.Realtime.Engine;
 public sealed class OutPacket
 {
     private byte[]? _utf8;
+    private byte[]? _frame;
 
     private OutPacket(string? text, byte[]? binary)
     {
@@ -31,6 +32,9 @@ public sealed class OutPacket
     public static OutPacket BinaryMessage(byte[] data) => new(null, data);
 
     public byte[] Utf8 => _utf8 ??= Encoding.UTF8.GetBytes(Text!);
+
+    /// <summary>The packet as one WebSocket frame, header included.</summary>
+    public byte[] Frame => _frame ??= Binary is not null ? WebSocketFrame.Encode(Binary, binary: true) : WebSocketFrame.Encode(Utf8, binary: false);
 
     /// <summary>The packet as it goes into a polling payload (binary becomes <c>b</c> + base64).</summary>
     public string ForPolling => Text ?? "b" + Convert.ToBase64String(Binary!);

@@ -53,15 +53,18 @@ public sealed class Namespace(string name)
         }
     }
 
-    /// <summary>Emits one event with one argument (JSON text) to a room, or to every socket when room is null.</summary>
-    public int EmitJson(string? room, string eventName, string messageJson)
+    /// <summary>
+    /// Emits one event with one argument (JSON text) to a room, or to every socket when room is null;
+    /// with a <paramref name="batch"/>, the writes wait for its end.
+    /// </summary>
+    public int EmitJson(string? room, string eventName, string messageJson, DeliveryBatch? batch = null)
     {
         var json = "[" + System.Text.Json.JsonSerializer.Serialize(eventName) + "," + messageJson + "]";
         var packet = OutPacket.Message(SocketPacket.Encode(SocketPacketType.Event, Name, null, json));
-        _ = packet.Utf8; // encoded once here, not by the first writer of each room member
+        _ = packet.Frame; // encoded once here, not by the first writer of each room member
         var targets = room is null ? [.. _sockets.Values] : InRoom(room);
         foreach (var socket in targets)
-            socket.Engine.Send(packet);
+            socket.Engine.Send(packet, batch);
         return targets.Count;
     }
 

@@ -176,6 +176,23 @@ test("task_subscribe / progress_subscribe join task_progress:<id> without a perm
   carol.close();
 });
 
+test("a burst published back to back arrives whole and in publish order, per room, large events included", async () => {
+  const alice = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports: ["websocket"] }));
+  const carol = await h.connected(h.connect({ sid: "carolsid0000000000000001", transports: ["websocket"] }));
+  const aliceGot = h.collect(alice, "seq"), carolGot = h.collect(carol, "seq");
+  // Odd events go to room all (alice only), even ones to website (both); every 100th is ~70 KB, so
+  // one client's batch mixes the three WebSocket length encodings.
+  const n = 1000, big = "x".repeat(70_000);
+  const body = (i) => (i % 100 === 0 ? { i, big } : { i });
+  const msg = (i) => JSON.stringify({ event: "seq", message: body(i), room: i % 2 ? "all" : "website", namespace: s.site });
+  await Promise.all(Array.from({ length: n }, (_, i) => s.pub.publish("events", msg(i))));
+  await h.waitFor(() => aliceGot.length >= n && carolGot.length >= n / 2, 15000);
+  assert.deepEqual(aliceGot.map((m) => m.i), Array.from({ length: n }, (_, i) => i));
+  assert.deepEqual(carolGot.map((m) => m.i), Array.from({ length: n / 2 }, (_, i) => 2 * i));
+  assert.ok(aliceGot.filter((m) => m.i % 100 === 0).every((m) => m.big === big));
+  alice.close(); carol.close();
+});
+
 test("an event with no room reaches every socket of every site (build_event)", async () => {
   const a = await h.connected(h.connect({ sid: "alicesid0000000000000001" }));
   const b = await h.connected(h.connect({ sid: "x", site: s.other }));
