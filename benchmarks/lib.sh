@@ -57,3 +57,27 @@ rss_tree_mib() {
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# cpu_busy_pct: how busy all CPUs were over the next second, in % (from /proc/stat).
+cpu_busy_pct() {
+  local a b tot=0 i idle
+  read -ra a < <(head -1 /proc/stat); sleep 1; read -ra b < <(head -1 /proc/stat)
+  for i in 1 2 3 4 5 6 7 8; do tot=$((tot + b[i] - a[i])); done
+  idle=$(( (b[4] - a[4]) + (b[5] - a[5]) ))
+  [ "$tot" -gt 0 ] || { echo 0; return; }
+  echo $(( 100 * (tot - idle) / tot ))
+}
+
+# wait_quiet LOG LABEL: the machine is shared, so before a measured round wait (at most QUIET_MAX s,
+# default 90) until it is under QUIET_PCT % busy (default 15), the rule the peers' scripts apply to
+# their own rounds; log the wait and the load so noisy rounds can be told apart afterwards.
+wait_quiet() {
+  local log=$1 label=$2 busy waited=0
+  while :; do
+    busy=$(cpu_busy_pct)
+    [ "$busy" -lt "${QUIET_PCT:-15}" ] && break
+    [ "$waited" -ge "${QUIET_MAX:-90}" ] && break
+    waited=$((waited + 3)); sleep 2
+  done
+  echo "$(date -u +%T) $label: busy=${busy}% after waiting ${waited}s; loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >>"$log"
+}

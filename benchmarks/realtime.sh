@@ -5,15 +5,18 @@
 # socket.io-client websocket connections in one room, a publisher on Redis `events`;
 #   paced  LAT_RATE msg/s for LAT_SECS s -> publish-to-receive latency p50/p99
 #   burst  BURST messages back-to-back    -> delivered messages/s
-# plus SharpBench's idle memory per 1,000 connected clients.
-# Env: ROUNDS (3) CLIENTS (200) PROCS (2) PORT (19011) RPORT (16393) PEER (1)
+# plus SharpBench's idle memory per 1,000 connected clients. Each round of either server starts once
+# the machine is quiet (wait_quiet), and p99 on a shared 2-core VM swings between rounds, so the
+# figures are medians of ROUNDS rounds.
+# Env: ROUNDS (5) CLIENTS (200) PROCS (2) PORT (19011) RPORT (16393) PEER (1)
 set -Eeuo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+. "$HERE/lib.sh"
 PEERS=${PEERS:-$(cd "$ROOT/.." && pwd)/shared/peers}
 # From a worktree under /work/wt/<name>, the peers are one level further up.
 [ -d "$PEERS" ] || PEERS=$(cd "$ROOT/../.." && pwd)/shared/peers
-export ROUNDS=${ROUNDS:-3} CLIENTS=${CLIENTS:-200} PROCS=${PROCS:-2} LAT_RATE=${LAT_RATE:-50} LAT_SECS=${LAT_SECS:-4} BURST=${BURST:-2000} MAX_S=${MAX_S:-20}
+export ROUNDS=${ROUNDS:-5} CLIENTS=${CLIENTS:-200} PROCS=${PROCS:-2} LAT_RATE=${LAT_RATE:-50} LAT_SECS=${LAT_SECS:-4} BURST=${BURST:-2000} MAX_S=${MAX_S:-20}
 PORT=${PORT:-19011}; RPORT=${RPORT:-16393}; PEER=${PEER:-1}
 OUT="$ROOT/benchmarks/results/realtime-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 RUN=$(mktemp -d /tmp/sb-bench-rt.XXXXXX)
@@ -51,6 +54,7 @@ wait_port "$PORT"
 export RT_URL="http://127.0.0.1:$PORT" RT_REDIS="redis://127.0.0.1:$RPORT" RT_NS=bench.local RT_SID=$SID RT_SERVER_PID=$S_PID
 : >"$OUT/results.jsonl"
 for r in $(seq "$ROUNDS"); do
+  wait_quiet "$OUT/noise.log" "sharpbench round $r"
   timeout $((3 * MAX_S + 60)) node "$HERE/realtime/bench.js" >"$OUT/bench-r$r.json" 2>"$OUT/bench-r$r.err" || { cat "$OUT/bench-r$r.err" >&2; exit 1; }
   tail -1 "$OUT/bench-r$r.json" >>"$OUT/results.jsonl"
   echo "sharpbench round $r: $(tail -1 "$OUT/bench-r$r.json")"
