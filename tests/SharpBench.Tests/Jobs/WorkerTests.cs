@@ -153,6 +153,51 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task Stopping_a_job_taken_in_a_batch_but_not_started_cancels_it_before_it_runs()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        // Quick jobs grow the worker's batch, so the jobs after the slow one are taken with it:
+        // marked started in Redis while the worker is still busy with the slow one.
+        for (var i = 0; i < 40; i++)
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", new { i });
+        var slow = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file = bench.TempFile("slow"), tag = "slow", sleep_ms = 4000 });
+        var followers = new List<(string Id, string File)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var file = bench.TempFile($"follower-{i}");
+            followers.Add(((await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "f" })).JobId!, file));
+        }
+        await ctx.CommitAsync();
+        var worker = bench.InProcessWorker(new WorkerOptions { Queues = ["default"], Burst = true });
+        var run = worker.RunAsync(CancellationToken.None);
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(slow.JobId!))!.Status == JobStatus.Started, TimeSpan.FromSeconds(20), "slow job started");
+
+        var taken = new List<(string Id, string File)>();
+        foreach (var f in followers)
+        {
+            if ((await bench.Backend.GetAsync(f.Id))!.Status != JobStatus.Started)
+                continue;
+            Assert.Equal(StopOutcome.StopRequested, await bench.Backend.StopAsync(f.Id));
+            taken.Add(f);
+        }
+        Assert.True(taken.Count > 0, "no job was taken in the slow job's batch; the worker never grew its batch");
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(File.Exists(bench.TempFile("slow")));
+        foreach (var (id, file) in taken)
+        {
+            var job = (await bench.Backend.GetAsync(id))!;
+            Assert.Equal(JobStatus.Canceled, job.Status);
+            Assert.Contains("stopped before it started", job.ExcInfo);
+            Assert.False(File.Exists(file), $"stopped job {id} ran");
+        }
+        foreach (var (id, _) in followers.Except(taken))
+            Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(id))!.Status);
+    }
+
+    [Fact]
     public async Task Enqueue_doc_runs_a_document_method_as_the_enqueuing_user()
     {
         await using var bench = new JobBench();
