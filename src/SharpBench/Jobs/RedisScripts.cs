@@ -10,15 +10,18 @@ internal static class RedisScripts
     /// <summary>
     /// KEYS: job hash, stream, site index. ARGV: deduplicate (1/0), score, wake channel, queue, id, field, value, ….
     /// Returns 0 when a queued or running job with that id exists and deduplicate is set.
+    /// The first write is the XADD: Redis refuses a script's first write that needs memory when it
+    /// is over <c>maxmemory</c>, and lets every later one through (it cannot stop a script halfway),
+    /// so over the limit the enqueue fails whole instead of storing past the limit.
     /// </summary>
     public const string Enqueue = """
         if ARGV[1] == '1' then
           local st = redis.call('HGET', KEYS[1], 'status')
           if st == 'queued' or st == 'started' then return 0 end
         end
+        local eid = redis.call('XADD', KEYS[2], '*', 'id', ARGV[5])
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], unpack(ARGV, 6))
-        local eid = redis.call('XADD', KEYS[2], '*', 'id', ARGV[5])
         redis.call('HSET', KEYS[1], 'stream', KEYS[2], 'entry', eid)
         redis.call('ZADD', KEYS[3], ARGV[2], ARGV[5])
         redis.call('PUBLISH', ARGV[3], ARGV[4])

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using SharpBench.Jobs;
 using SharpBench.Tests.Support;
 
@@ -12,57 +9,12 @@ namespace SharpBench.Tests.Jobs;
 /// </summary>
 public sealed class RedisRestartTests
 {
-    private sealed class OwnRedis(int port, string dir) : IAsyncDisposable
-    {
-        private Process? _process;
-
-        public string Url => $"redis://127.0.0.1:{port}";
-
-        public async Task StartAsync()
-        {
-            var psi = new ProcessStartInfo("redis-server", ["--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir])
-            { RedirectStandardOutput = true, UseShellExecute = false };
-            _process = Process.Start(psi)!;
-            _process.BeginOutputReadLine();
-            await JobBench.WaitUntilAsync(async () =>
-            {
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    return true;
-                }
-                catch (SocketException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(10), "redis-server up");
-        }
-
-        public async Task StopAsync()
-        {
-            // SIGTERM: Redis flushes the AOF and exits, as a container stop does.
-            using var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-            await kill.WaitForExitAsync();
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-            _process = null;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_process is not null)
-                await StopAsync();
-        }
-    }
-
     [Fact]
     public async Task Workers_reconnect_after_a_redis_restart_and_queued_jobs_survive_it()
     {
         var dir = Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
-        await using var redis = new OwnRedis(Ports.Free(), dir);
+        await using var redis = new OwnRedis(Ports.Free(), dir, "--appendonly", "yes", "--appendfsync", "always");
         await redis.StartAsync();
         try
         {
