@@ -16,6 +16,7 @@ PACKAGES=(
     redis-server redis-tools        # redis_queue / redis_cache, redis-cli
     nginx                           # the frontend role
     wrk hyperfine                   # HTTP load and command benchmarks
+    curl jq                         # the README's API examples (tests/conformance/readme)
     docker-compose                  # compose-file checks (the daemon itself is not needed)
 )
 
