@@ -112,6 +112,11 @@ public static class JobMethods
         return result.JobId;
     }
 
+    /// <summary>A web request (GET allowed) that enqueues a no-op job at once, not after commit; returns the job id.</summary>
+    [Whitelist("sb_test_app.jobs.enqueue_now_from_web")]
+    public static async Task<object?> EnqueueNowFromWeb(FrappeContext context, JsonObject kwargs, CancellationToken ct) =>
+        (await BackgroundJobs.EnqueueAsync(context, "sb_test_app.jobs.noop", kwargs, null, ct)).JobId;
+
     public static async Task EnsureMarkerTableAsync(Database db, CancellationToken ct)
     {
         if ((await db.Dialect.ColumnsAsync(db, MarkerTable, ct)).Count > 0)

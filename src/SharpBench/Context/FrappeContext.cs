@@ -63,7 +63,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
         return _db;
     }
 
-    /// <summary>Work that must succeed for the commit to happen (it throws to stop it); dropped on rollback.</summary>
+    /// <summary>Work that must succeed for the commit to happen (it throws to stop it); also run by <see cref="FinishReadAsync"/>; dropped on rollback.</summary>
     public void BeforeCommit(Func<Task> action) => _beforeCommit.Add(action);
 
     public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
@@ -83,6 +83,20 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
         _afterRollback.Clear();
         foreach (var action in pending)
             await action();
+    }
+
+    /// <summary>
+    /// Ends a unit of work that succeeded but must not write (a GET request): the work that
+    /// must succeed for a commit still runs, so an enqueue whose Redis write failed fails the
+    /// request instead of being lost without a word; then the transaction rolls back.
+    /// </summary>
+    public async Task FinishReadAsync(CancellationToken ct = default)
+    {
+        var before = _beforeCommit.ToList();
+        _beforeCommit.Clear();
+        foreach (var action in before)
+            await action();
+        await RollbackAsync(ct);
     }
 
     public async Task RollbackAsync(CancellationToken ct = default)

@@ -33,7 +33,7 @@ public static class ApiPipeline
             if (request.IsWrite || request.ForceCommit)
                 await context.CommitAsync(ct);
             else
-                await context.RollbackAsync(ct);
+                await context.FinishReadAsync(ct);
             if (request.Session is not null && SessionStore.NeedsTouch(request.Session))
             {
                 // The last-seen update writes, even on a GET.

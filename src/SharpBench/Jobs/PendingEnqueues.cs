@@ -4,8 +4,8 @@ namespace SharpBench.Jobs;
 /// The enqueues of one unit of work (a <see cref="FrappeContext"/>) sent to Redis without waiting
 /// for each reply, so a loop of enqueues does not pay a round trip per job. Every reply is still
 /// checked: at most <see cref="Window"/> are outstanding (the next enqueue waits for the older
-/// ones), and the rest before the context commits, so a Redis error fails the commit and its
-/// transaction, as it fails the request or job in Frappe.
+/// ones), and the rest before the context commits or finishes a read (a GET request), so a Redis
+/// error fails the commit and its transaction, or the request, as it fails them in Frappe.
 /// </summary>
 internal sealed class PendingEnqueues
 {

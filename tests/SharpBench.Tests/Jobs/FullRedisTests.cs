@@ -1,4 +1,8 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using SharpBench.Http;
 using SharpBench.Jobs;
 using SharpBench.Model;
 using SharpBench.Tests.Support;
@@ -13,6 +17,60 @@ namespace SharpBench.Tests.Jobs;
 /// </summary>
 public sealed class FullRedisTests
 {
+    /// <summary>
+    /// Puts the Redis over its limit, not at it: Redis admits a small write while its usage hovers
+    /// at the limit, so the limit is set below what it holds (as when data grew past a container's
+    /// maxmemory), and every write that needs memory is refused.
+    /// </summary>
+    private static async Task<ConnectionMultiplexer> FillAsync(OwnRedis redis)
+    {
+        var mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port},allowAdmin=true");
+        var db = mux.GetDatabase();
+        await db.StringSetAsync("filler", new string('x', 1024 * 1024));
+        var used = ((string)(await db.ExecuteAsync("INFO", "memory"))!).Split('\n')
+            .Single(l => l.StartsWith("used_memory:", StringComparison.Ordinal))["used_memory:".Length..].Trim();
+        await db.ExecuteAsync("CONFIG", "SET", "maxmemory", long.Parse(used, System.Globalization.CultureInfo.InvariantCulture) - 512 * 1024);
+        await Assert.ThrowsAsync<RedisServerException>(() => db.HashSetAsync("probe", "a", "b"));
+        return mux;
+    }
+
+    [Fact]
+    public async Task A_get_request_whose_enqueue_redis_refuses_fails_instead_of_answering_ok()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        await using var redis = new OwnRedis(Ports.Free(), dir, "--maxmemory-policy", "noeviction");
+        await redis.StartAsync();
+        try
+        {
+            await using var bench = new JobBench(redis.Url);
+            var site = await bench.CreateSiteAsync();
+            await using var app = WebServer.Build(bench.Bench, "127.0.0.1", 0);
+            await app.StartAsync();
+            var baseUri = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            using var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = baseUri };
+            admin.DefaultRequestHeaders.Add("X-Frappe-Site-Name", site.Name);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/method/login", LiveServer.Json(new JsonObject { ["usr"] = "Administrator", ["pwd"] = "admin" }))).StatusCode);
+            // With room, the GET enqueues and answers with the job's id.
+            var ok = await admin.GetAsync("/api/method/sb_test_app.jobs.enqueue_now_from_web");
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.NotNull(await bench.Backend.GetAsync((string)(await LiveServer.BodyAsync(ok))["message"]!));
+
+            using var mux = await FillAsync(redis);
+            var refused = await admin.GetAsync("/api/method/sb_test_app.jobs.enqueue_now_from_web");
+
+            Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+            Assert.Null((await LiveServer.BodyAsync(refused))["message"]);
+            Assert.Single(await bench.Backend.ListAsync(site.Name));
+            await app.StopAsync();
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task An_enqueue_into_a_full_redis_fails_and_nothing_is_half_stored()
     {
@@ -30,16 +88,8 @@ public sealed class FullRedisTests
                 await BackgroundJobs.EnqueueAsync(first, "sb_test_app.jobs.noop", new { });
                 await first.CommitAsync();
             }
-            using var mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port},allowAdmin=true");
+            using var mux = await FillAsync(redis);
             var db = mux.GetDatabase();
-            // Over the limit, not at it: Redis admits a small write while its usage hovers at the
-            // limit, so the limit is set below what it holds (as when data grew past a container's
-            // maxmemory), and every write that needs memory is refused.
-            await db.StringSetAsync("filler", new string('x', 1024 * 1024));
-            var used = ((string)(await db.ExecuteAsync("INFO", "memory"))!).Split('\n')
-                .Single(l => l.StartsWith("used_memory:", StringComparison.Ordinal))["used_memory:".Length..].Trim();
-            await db.ExecuteAsync("CONFIG", "SET", "maxmemory", long.Parse(used, System.Globalization.CultureInfo.InvariantCulture) - 512 * 1024);
-            await Assert.ThrowsAsync<RedisServerException>(() => db.HashSetAsync("probe", "a", "b"));
             var keysBefore = (long)await db.ExecuteAsync("DBSIZE");
 
             await using var ctx = bench.Context(site);
