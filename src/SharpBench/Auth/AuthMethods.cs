@@ -53,7 +53,7 @@ public static class AuthMethods
     [Whitelist("frappe.core.doctype.user.user.generate_keys", Methods = ["POST", "PUT"])]
     public static async Task<Dictionary<string, string>> GenerateKeys(FrappeContext context, string user, CancellationToken ct)
     {
-        var roles = await UserRoles.GetAsync(context, ct);
+        var roles = await Permissions.RolesAsync(context, null, ct);
         if (!context.IsAdministrator && !roles.Contains("System Manager"))
             throw new PermissionError("You are not permitted to access this resource.", "Not Permitted");
         var db = await context.DbAsync(ct);

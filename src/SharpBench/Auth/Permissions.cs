@@ -25,7 +25,12 @@ public static class Permissions
 
     private const string RolesKey = "sharpbench.roles:";
 
-    /// <summary>The roles of a user (session user by default), cached for the unit of work.</summary>
+    /// <summary>
+    /// The roles a user acts with (session user by default; reference 6.5), cached for the unit of
+    /// work: Guest has only Guest; a logged-in user also has All and Guest, and a System User has
+    /// Desk User, the automatic roles Frappe adds. Every permission check and role gate reads this
+    /// one set.
+    /// </summary>
     public static async Task<IReadOnlySet<string>> RolesAsync(FrappeContext ctx, string? user = null, CancellationToken ct = default)
     {
         user ??= ctx.User;
@@ -37,12 +42,19 @@ public static class Permissions
             roles.Add("All");
             var db = await ctx.DbAsync(ct);
             var d = db.Dialect;
-            var rows = await db.QueryAsync(
-                $"SELECT {d.Quote("role")} AS r FROM {d.Quote("tabHas Role")} WHERE {d.Quote("parent")} = @p0 AND {d.Quote("parenttype")} = @p1",
+            // One round trip: the user's type rides along with its Has Role rows.
+            var rows = await db.QueryValuesAsync(
+                $"SELECT u.{d.Quote("user_type")}, r.{d.Quote("role")} FROM {d.Quote("tabUser")} u " +
+                $"LEFT JOIN {d.Quote("tabHas Role")} r ON r.{d.Quote("parent")} = u.{d.Quote("name")} AND r.{d.Quote("parenttype")} = @p1 " +
+                $"WHERE u.{d.Quote("name")} = @p0",
                 [user, "User"], ct);
             foreach (var r in rows)
-                if (r["r"] is string role && role.Length > 0)
+            {
+                if (r[1] is string role && role.Length > 0)
                     roles.Add(role);
+                if (r[0] is "System User")
+                    roles.Add("Desk User");
+            }
         }
         ctx.Items[RolesKey + user] = roles;
         return roles;

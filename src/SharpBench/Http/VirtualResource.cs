@@ -43,7 +43,7 @@ public static class VirtualResource
     {
         if (context.IsAdministrator)
             return;
-        var roles = await UserRoles.GetAsync(context, ct);
+        var roles = await Permissions.RolesAsync(context, null, ct);
         if (!provider.Roles.Any(roles.Contains))
             throw new PermissionError($"No permission for {provider.DocType}");
     }

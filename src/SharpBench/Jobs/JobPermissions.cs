@@ -8,7 +8,7 @@ public static class JobPermissions
     public const string Role = "System Manager";
 
     public static async Task<bool> IsSystemManagerAsync(FrappeContext context, CancellationToken ct = default) =>
-        context.IsAdministrator || (await UserRoles.GetAsync(context, ct)).Contains(Role);
+        context.IsAdministrator || (await Permissions.RolesAsync(context, null, ct)).Contains(Role);
 
     public static async Task CheckAsync(FrappeContext context, CancellationToken ct = default)
     {

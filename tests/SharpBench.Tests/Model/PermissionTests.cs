@@ -146,6 +146,33 @@ public sealed class PermissionTests(ModelSites sites)
 
     [Theory]
     [MemberData(nameof(ModelSites.Kinds), MemberType = typeof(ModelSites))]
+    public async Task Desk_user_is_the_automatic_role_of_system_users_in_every_permission_check(DbKind kind)
+    {
+        string dt, system, website;
+        await using (var ctx = sites.Context(kind))
+        {
+            var tag = Guid.NewGuid().ToString("N")[..6];
+            dt = TestDocTypes.Unique("Desk Note");
+            await TestDocTypes.CreateAsync(ctx, dt, new JsonArray(TestDocTypes.Field("title", "Data")), null,
+                new JsonArray(TestDocTypes.Perm("System Manager"), new JsonObject { ["role"] = "Desk User", ["read"] = 1 }));
+            await (await Documents.NewAsync(ctx, dt, new JsonObject { ["title"] = "visible to desk users" })).InsertAsync(ctx);
+            system = await UserAsync(ctx, $"desk-{tag}@example.com", null);
+            var web = await Documents.NewAsync(ctx, "User", new JsonObject { ["email"] = $"web-{tag}@example.com", ["first_name"] = "Web", ["user_type"] = "Website User" });
+            await web.InsertAsync(ctx);
+            website = web.Name!;
+            await ctx.CommitAsync();
+            Assert.Contains("Desk User", await Permissions.RolesAsync(ctx, system));
+            Assert.DoesNotContain("Desk User", await Permissions.RolesAsync(ctx, website));
+            Assert.DoesNotContain("Desk User", await Permissions.RolesAsync(ctx, "Guest"));
+        }
+
+        Assert.Equal(["visible to desk users"], await TitlesAsync(kind, system, dt));
+        await using var webCtx = sites.Context(kind, website);
+        await Assert.ThrowsAsync<PermissionError>(() => DbQuery.GetListAsync(webCtx, new ListQuery { DocType = dt }));
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelSites.Kinds), MemberType = typeof(ModelSites))]
     public async Task Users_are_named_by_email_with_roles_and_a_login_password(DbKind kind)
     {
         var s = await SetUpAsync(kind);
