@@ -72,10 +72,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        var before = _beforeCommit.ToList();
-        _beforeCommit.Clear();
-        foreach (var action in before)
-            await action();
+        await RunBeforeCommitAsync();
         if (_db is not null)
             await _db.CommitAsync(ct);
         var pending = _afterCommit.ToList();
@@ -92,11 +89,16 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     /// </summary>
     public async Task FinishReadAsync(CancellationToken ct = default)
     {
+        await RunBeforeCommitAsync();
+        await RollbackAsync(ct);
+    }
+
+    private async Task RunBeforeCommitAsync()
+    {
         var before = _beforeCommit.ToList();
         _beforeCommit.Clear();
         foreach (var action in before)
             await action();
-        await RollbackAsync(ct);
     }
 
     public async Task RollbackAsync(CancellationToken ct = default)

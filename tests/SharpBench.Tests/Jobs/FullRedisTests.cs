@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using SharpBench.Http;
 using SharpBench.Jobs;
 using SharpBench.Model;
 using SharpBench.Tests.Support;
@@ -37,85 +34,62 @@ public sealed class FullRedisTests
     [Fact]
     public async Task A_get_request_whose_enqueue_redis_refuses_fails_instead_of_answering_ok()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        await using var redis = new OwnRedis(Ports.Free(), dir, "--maxmemory-policy", "noeviction");
+        await using var redis = new OwnRedis("--maxmemory-policy", "noeviction");
         await redis.StartAsync();
-        try
-        {
-            await using var bench = new JobBench(redis.Url);
-            var site = await bench.CreateSiteAsync();
-            await using var app = WebServer.Build(bench.Bench, "127.0.0.1", 0);
-            await app.StartAsync();
-            var baseUri = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            using var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = baseUri };
-            admin.DefaultRequestHeaders.Add("X-Frappe-Site-Name", site.Name);
-            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/method/login", LiveServer.Json(new JsonObject { ["usr"] = "Administrator", ["pwd"] = "admin" }))).StatusCode);
-            // With room, the GET enqueues and answers with the job's id.
-            var ok = await admin.GetAsync("/api/method/sb_test_app.jobs.enqueue_now_from_web");
-            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-            Assert.NotNull(await bench.Backend.GetAsync((string)(await LiveServer.BodyAsync(ok))["message"]!));
+        await using var bench = new JobBench(redis.Url);
+        var site = await bench.CreateSiteAsync();
+        await using var web = await WebHost.StartAsync(bench.Bench);
+        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = web.Address };
+        admin.DefaultRequestHeaders.Add("X-Frappe-Site-Name", site.Name);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/method/login", LiveServer.Json(new JsonObject { ["usr"] = "Administrator", ["pwd"] = "admin" }))).StatusCode);
+        // With room, the GET enqueues and answers with the job's id.
+        var ok = await admin.GetAsync("/api/method/sb_test_app.jobs.enqueue_now_from_web");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.NotNull(await bench.Backend.GetAsync((string)(await LiveServer.BodyAsync(ok))["message"]!));
 
-            using var mux = await FillAsync(redis);
-            var refused = await admin.GetAsync("/api/method/sb_test_app.jobs.enqueue_now_from_web");
+        using var mux = await FillAsync(redis);
+        var refused = await admin.GetAsync("/api/method/sb_test_app.jobs.enqueue_now_from_web");
 
-            Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
-            Assert.Null((await LiveServer.BodyAsync(refused))["message"]);
-            Assert.Single(await bench.Backend.ListAsync(site.Name));
-            await app.StopAsync();
-        }
-        finally
-        {
-            await redis.DisposeAsync();
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Null((await LiveServer.BodyAsync(refused))["message"]);
+        Assert.Single(await bench.Backend.ListAsync(site.Name));
     }
 
     [Fact]
     public async Task An_enqueue_into_a_full_redis_fails_and_nothing_is_half_stored()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        await using var redis = new OwnRedis(Ports.Free(), dir, "--maxmemory-policy", "noeviction");
+        await using var redis = new OwnRedis("--maxmemory-policy", "noeviction");
         await redis.StartAsync();
-        try
+        await using var bench = new JobBench(redis.Url);
+        var site = await bench.CreateSiteAsync();
+        // One job while there is room, so the queue's stream and the site's index exist.
+        await using (var first = bench.Context(site))
         {
-            await using var bench = new JobBench(redis.Url);
-            var site = await bench.CreateSiteAsync();
-            // One job while there is room, so the queue's stream and the site's index exist.
-            await using (var first = bench.Context(site))
-            {
-                await BackgroundJobs.EnqueueAsync(first, "sb_test_app.jobs.noop", new { });
-                await first.CommitAsync();
-            }
-            using var mux = await FillAsync(redis);
-            var db = mux.GetDatabase();
-            var keysBefore = (long)await db.ExecuteAsync("DBSIZE");
-
-            await using var ctx = bench.Context(site);
-            // A deduplicated enqueue waits for its reply: the error comes from the call itself.
-            var refused = await Assert.ThrowsAsync<RedisServerException>(() =>
-                BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", new { }, new EnqueueOptions { JobId = "while-full", Deduplicate = true }));
-            Assert.StartsWith("OOM", refused.Message, StringComparison.Ordinal);
-
-            // A plain enqueue does not wait; its error fails the commit, and the document written
-            // in the same unit of work is rolled back with it.
-            var doc = await Documents.NewAsync(ctx, "ToDo", new JsonObject { ["description"] = "enqueued into a full redis" });
-            await Documents.InsertAsync(ctx, doc);
-            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", new { });
-            var failedCommit = await Assert.ThrowsAsync<RedisServerException>(() => ctx.CommitAsync());
-            Assert.StartsWith("OOM", failedCommit.Message, StringComparison.Ordinal);
-
-            Assert.Equal(keysBefore, (long)await db.ExecuteAsync("DBSIZE"));
-            Assert.Single(await bench.Backend.ListAsync(site.Name));
-            Assert.Null(await bench.Backend.GetAsync($"{site.Name}::while-full"));
-            await using var sql = await site.OpenDatabaseAsync();
-            Assert.Equal(0L, Convert.ToInt64(await sql.ScalarAsync($"SELECT COUNT(*) FROM {sql.Dialect.Quote("tabToDo")}", []), System.Globalization.CultureInfo.InvariantCulture));
+            await BackgroundJobs.EnqueueAsync(first, "sb_test_app.jobs.noop", new { });
+            await first.CommitAsync();
         }
-        finally
-        {
-            await redis.DisposeAsync();
-            Directory.Delete(dir, recursive: true);
-        }
+        using var mux = await FillAsync(redis);
+        var db = mux.GetDatabase();
+        var keysBefore = (long)await db.ExecuteAsync("DBSIZE");
+
+        await using var ctx = bench.Context(site);
+        // A deduplicated enqueue waits for its reply: the error comes from the call itself.
+        var refused = await Assert.ThrowsAsync<RedisServerException>(() =>
+            BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", new { }, new EnqueueOptions { JobId = "while-full", Deduplicate = true }));
+        Assert.StartsWith("OOM", refused.Message, StringComparison.Ordinal);
+
+        // A plain enqueue does not wait; its error fails the commit, and the document written
+        // in the same unit of work is rolled back with it.
+        var doc = await Documents.NewAsync(ctx, "ToDo", new JsonObject { ["description"] = "enqueued into a full redis" });
+        await Documents.InsertAsync(ctx, doc);
+        await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", new { });
+        var failedCommit = await Assert.ThrowsAsync<RedisServerException>(() => ctx.CommitAsync());
+        Assert.StartsWith("OOM", failedCommit.Message, StringComparison.Ordinal);
+
+        Assert.Equal(keysBefore, (long)await db.ExecuteAsync("DBSIZE"));
+        Assert.Single(await bench.Backend.ListAsync(site.Name));
+        Assert.Null(await bench.Backend.GetAsync($"{site.Name}::while-full"));
+        await using var sql = await site.OpenDatabaseAsync();
+        Assert.Equal(0L, Convert.ToInt64(await sql.ScalarAsync($"SELECT COUNT(*) FROM {sql.Dialect.Quote("tabToDo")}", []), System.Globalization.CultureInfo.InvariantCulture));
     }
 }

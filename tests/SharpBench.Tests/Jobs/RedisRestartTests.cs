@@ -12,45 +12,35 @@ public sealed class RedisRestartTests
     [Fact]
     public async Task Workers_reconnect_after_a_redis_restart_and_queued_jobs_survive_it()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        await using var redis = new OwnRedis(Ports.Free(), dir, "--appendonly", "yes", "--appendfsync", "always");
+        await using var redis = new OwnRedis("--appendonly", "yes", "--appendfsync", "always");
         await redis.StartAsync();
-        try
-        {
-            await using var bench = new JobBench(redis.Url);
-            var site = await bench.CreateSiteAsync();
-            await using var ctx = bench.Context(site);
-            var file = bench.TempFile("log.txt");
-            var worker = bench.StartBench("worker", "--queue", "short");
-            var before = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "before" }, new EnqueueOptions { Queue = "short" });
-            await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(before.JobId!))?.Status == JobStatus.Finished, TimeSpan.FromSeconds(30), "job before restart\n" + bench.OutputText);
-            // Jobs on a queue nobody works on yet: they must outlive the restart.
-            var waiting = new List<string>();
-            for (var i = 0; i < 3; i++)
-                waiting.Add((await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "kept" + i }, new EnqueueOptions { Queue = "long" })).JobId!);
+        await using var bench = new JobBench(redis.Url);
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var file = bench.TempFile("log.txt");
+        var worker = bench.StartBench("worker", "--queue", "short");
+        var before = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "before" }, new EnqueueOptions { Queue = "short" });
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(before.JobId!))?.Status == JobStatus.Finished, TimeSpan.FromSeconds(30), "job before restart\n" + bench.OutputText);
+        // Jobs on a queue nobody works on yet: they must outlive the restart.
+        var waiting = new List<string>();
+        for (var i = 0; i < 3; i++)
+            waiting.Add((await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "kept" + i }, new EnqueueOptions { Queue = "long" })).JobId!);
 
-            await redis.StopAsync();
-            await Task.Delay(2000);
-            await redis.StartAsync();
+        await redis.StopAsync();
+        await Task.Delay(2000);
+        await redis.StartAsync();
 
-            Assert.False(worker.HasExited, bench.OutputText);
-            Assert.Equal(3, (await bench.Backend.CountsAsync(["long"]))[0].Queued);
-            // The running worker picks up new work after the restart.
-            var after = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "after" }, new EnqueueOptions { Queue = "short" });
-            await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(after.JobId!))?.Status == JobStatus.Finished, TimeSpan.FromSeconds(60), "job after restart\n" + bench.OutputText);
+        Assert.False(worker.HasExited, bench.OutputText);
+        Assert.Equal(3, (await bench.Backend.CountsAsync(["long"]))[0].Queued);
+        // The running worker picks up new work after the restart.
+        var after = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "after" }, new EnqueueOptions { Queue = "short" });
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.GetAsync(after.JobId!))?.Status == JobStatus.Finished, TimeSpan.FromSeconds(60), "job after restart\n" + bench.OutputText);
 
-            Assert.Equal(0, await bench.RunBenchAsync("worker", "--burst", "--queue", "long"));
-            foreach (var id in waiting)
-                Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(id))!.Status);
-            Assert.Equal(["before", "after", "kept0", "kept1", "kept2"], (await File.ReadAllLinesAsync(file)).Select(l => l.Split(' ')[0]));
-            await WorkerProcessTests.SignalAsync(worker, "TERM");
-            Assert.Equal(0, await WorkerProcessTests.WaitExitAsync(worker, TimeSpan.FromSeconds(30)));
-        }
-        finally
-        {
-            await redis.DisposeAsync();
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(0, await bench.RunBenchAsync("worker", "--burst", "--queue", "long"));
+        foreach (var id in waiting)
+            Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(id))!.Status);
+        Assert.Equal(["before", "after", "kept0", "kept1", "kept2"], (await File.ReadAllLinesAsync(file)).Select(l => l.Split(' ')[0]));
+        await WorkerProcessTests.SignalAsync(worker, "TERM");
+        Assert.Equal(0, await WorkerProcessTests.WaitExitAsync(worker, TimeSpan.FromSeconds(30)));
     }
 }

@@ -7,20 +7,23 @@ using SharpBench.Tests.Jobs;
 namespace SharpBench.Tests.Support;
 
 /// <summary>
-/// A redis-server of the test's own, for faults that would disturb the shared one: restarts,
-/// a memory limit. Extra arguments are redis-server flags (persistence, maxmemory).
+/// A redis-server of the test's own, on a free port with a throwaway data folder, for faults that
+/// would disturb the shared one: restarts, a memory limit. The arguments are redis-server flags
+/// (persistence, maxmemory). Disposing stops it and deletes its folder.
 /// </summary>
-public sealed class OwnRedis(int port, string dir, params string[] flags) : IAsyncDisposable
+public sealed class OwnRedis(params string[] flags) : IAsyncDisposable
 {
+    private readonly int _port = Ports.Free();
+    private readonly string _dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "sb-redis-" + Guid.NewGuid().ToString("N")[..8])).FullName;
     private Process? _process;
 
-    public string Url => $"redis://127.0.0.1:{port}";
+    public string Url => $"redis://127.0.0.1:{_port}";
 
-    public int Port => port;
+    public int Port => _port;
 
     public async Task StartAsync()
     {
-        var psi = new ProcessStartInfo("redis-server", ["--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--save", "", "--dir", dir, .. flags])
+        var psi = new ProcessStartInfo("redis-server", ["--bind", "127.0.0.1", "--port", _port.ToString(CultureInfo.InvariantCulture), "--save", "", "--dir", _dir, .. flags])
         { RedirectStandardOutput = true, UseShellExecute = false };
         _process = Process.Start(psi)!;
         _process.BeginOutputReadLine();
@@ -29,7 +32,7 @@ public sealed class OwnRedis(int port, string dir, params string[] flags) : IAsy
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, _port);
                 return true;
             }
             catch (SocketException)
@@ -53,5 +56,6 @@ public sealed class OwnRedis(int port, string dir, params string[] flags) : IAsy
     {
         if (_process is not null)
             await StopAsync();
+        Directory.Delete(_dir, recursive: true);
     }
 }
