@@ -20,7 +20,9 @@ public static class WorkerCommand
         var burst = new Option<bool>("--burst") { Description = "Run until the queues are empty, then exit" };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings and errors only" };
         var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at the same time in this worker", DefaultValueFactory = _ => 1 };
-        var command = new Command("worker", "Run a background job worker on the Redis queues") { queue, burst, quiet, concurrency };
+        var strategy = new Option<string?>("--strategy") { Description = "Dequeue strategy: round_robin (the queue a job came from goes to the back) or random (shuffled after each job)" };
+        strategy.AcceptOnlyFromAmong([.. QueueOrder.StrategyNames]);
+        var command = new Command("worker", "Run a background job worker on the Redis queues") { queue, burst, quiet, concurrency, strategy };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
@@ -39,14 +41,30 @@ public static class WorkerCommand
                     b.SetMinimumLevel(LogLevel.Warning);
             });
             var logger = loggers.CreateLogger("bench.worker");
+            RaiseNiceness(bench, logger);
             using var stop = new ShutdownSignal();
             var worker = new Worker(JobBackends.For(settings), settings,
-                new WorkerOptions { Queues = queues, Burst = parse.GetValue(burst), Concurrency = n, ReclaimGrace = settings.ReclaimGrace },
+                new WorkerOptions
+                {
+                    Queues = queues,
+                    Burst = parse.GetValue(burst),
+                    Concurrency = n,
+                    ReclaimGrace = settings.ReclaimGrace,
+                    Strategy = QueueOrder.ParseStrategy(parse.GetValue(strategy)),
+                },
                 new SiteRegistry(bench), logger);
             await worker.RunAsync(stop.Token);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Background roles yield the CPU to the web (see <see cref="Niceness"/>).</summary>
+    public static void RaiseNiceness(Bench bench, ILogger logger)
+    {
+        var increment = Niceness.Increment(new SiteConfig(bench.ReadCommonConfig()));
+        if (!Niceness.Raise(increment))
+            logger.LogWarning("Could not change this process's niceness by {Increment} (background_process_niceness)", increment);
     }
 
     /// <summary>Loads the bench's apps; an app listed in apps.txt without an assembly is an operator error.</summary>

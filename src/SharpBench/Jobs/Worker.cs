@@ -16,6 +16,9 @@ public sealed record WorkerOptions
     /// <summary>Drain the queues, then stop.</summary>
     public bool Burst { get; init; }
 
+    /// <summary>How the queue order changes between jobs (<c>--strategy</c>); strict priority by default.</summary>
+    public DequeueStrategy Strategy { get; init; }
+
     public string Name { get; init; } = DefaultName();
 
     /// <summary>How long an entry of a dead worker stays pending before another worker takes it.</summary>
@@ -39,6 +42,7 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly WorkerInfo _info = new() { Name = options.Name, Queues = options.Queues };
     private readonly ConcurrentQueue<JobRecord> _claimed = new();
+    private readonly QueueOrder _order = new(options.Queues, options.Strategy);
 
     /// <summary>Jobs taken and not started yet (id → a stop was requested), so a stop reaches them too.</summary>
     private readonly ConcurrentDictionary<string, bool> _waiting = new(StringComparer.Ordinal);
@@ -116,13 +120,14 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
                 continue;
             }
             await SettleAsync(writes);
+            _order.Served(job.Queue);
             // Quick jobs: grow the batch; anything slower goes back to one job per take.
             var perJob = Stopwatch.GetElapsedTime(batchStart) / Math.Max(1, batchSize);
-            batch = perJob < QuickJob ? Math.Min(MaxBatch, batch * 2) : 1;
+            batch = perJob < QuickJob && !_order.PerJob ? Math.Min(MaxBatch, batch * 2) : 1;
             var takeNext = !stopTaking.IsCancellationRequested && _claimed.IsEmpty && !ReclaimDue();
             // Jobs taken in the same step as a stop are ours and marked started: they run too,
             // rather than wait pending for the reclaim grace.
-            var next = await FinishAsync(job, takeNext ? options.Queues : null, batch);
+            var next = await FinishAsync(job, takeNext ? _order.Current : null, batch);
             if (next.Count == 0)
                 next = await TakeAsync(batch, stopTaking);
             foreach (var n in next)
@@ -184,7 +189,7 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
                 }
                 if (_claimed.TryDequeue(out var reclaimed))
                     return [reclaimed];
-                var jobs = await backend.TakeAsync(options.Queues, options.Name, max, stopTaking);
+                var jobs = await backend.TakeAsync(_order.Current, options.Name, max, stopTaking);
                 if (jobs.Count > 0)
                     return jobs;
                 if (options.Burst)

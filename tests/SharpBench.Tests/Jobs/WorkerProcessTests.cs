@@ -64,6 +64,48 @@ public sealed class WorkerProcessTests
     }
 
     [Fact]
+    public async Task Worker_refuses_an_unknown_strategy_and_takes_nothing()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var job = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", null);
+
+        Assert.NotEqual(0, await bench.RunBenchAsync("worker", "--burst", "--strategy", "fastest"));
+
+        Assert.Contains("fastest", bench.OutputText);
+        Assert.Contains("round_robin", bench.OutputText);
+        Assert.Equal(JobStatus.Queued, (await bench.Backend.GetAsync(job.JobId!))!.Status);
+    }
+
+    private static int Nice(string statPath)
+    {
+        // Fields after the command (which is in parentheses and may hold spaces): nice is field 19.
+        var stat = File.ReadAllText(statPath);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData(null, 10)]
+    [InlineData(5, 5)]
+    public async Task Worker_threads_run_at_background_niceness(int? configured, int increment)
+    {
+        var common = configured is { } n ? new JsonObject { ["background_process_niceness"] = n } : null;
+        await using var bench = new JobBench(extraCommon: common);
+        var worker = bench.StartBench("worker", "--queue", "default");
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.WorkersAsync()).Count > 0, TimeSpan.FromSeconds(30), "worker registered\n" + bench.OutputText);
+
+        var own = Nice("/proc/self/stat");
+        var threads = Directory.GetDirectories($"/proc/{worker.Id}/task").Select(t => Nice(Path.Combine(t, "stat"))).ToList();
+        await SignalAsync(worker, "TERM");
+        Assert.Equal(0, await WaitExitAsync(worker, TimeSpan.FromSeconds(30)));
+
+        Assert.True(threads.Count > 1, "a .NET process has several threads");
+        Assert.All(threads, t => Assert.Equal(Math.Min(19, own + increment), t));
+    }
+
+    [Fact]
     public async Task Sigterm_lets_the_running_job_finish_takes_no_new_job_and_exits_0()
     {
         await using var bench = new JobBench();

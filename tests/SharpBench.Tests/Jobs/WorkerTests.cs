@@ -100,6 +100,51 @@ public sealed class WorkerTests
         Assert.Equal(["long1", "long2", "default-front", "default1", "short1", "short2"], order);
     }
 
+    private static async Task<List<string>> DrainLoggingAsync(JobBench bench, DequeueStrategy strategy, int perQueue)
+    {
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var file = bench.TempFile("order.txt");
+        foreach (var queue in new[] { "short", "default" })
+        {
+            for (var i = 1; i <= perQueue; i++)
+                await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = queue + i }, new EnqueueOptions { Queue = queue });
+        }
+        var worker = bench.InProcessWorker(new WorkerOptions { Queues = ["short", "default"], Burst = true, Strategy = strategy });
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await worker.RunAsync(limit.Token);
+        return (await File.ReadAllLinesAsync(file)).Select(l => l.Split(' ')[0]).ToList();
+    }
+
+    [Fact]
+    public async Task Round_robin_moves_the_queue_a_job_came_from_to_the_back()
+    {
+        await using var bench = new JobBench();
+
+        var order = await DrainLoggingAsync(bench, DequeueStrategy.RoundRobin, 3);
+
+        // Strict priority would run short1..3 first; quick jobs would also come in batches.
+        Assert.Equal(["short1", "default1", "short2", "default2", "short3", "default3"], order);
+    }
+
+    [Fact]
+    public async Task Random_serves_both_queues_before_either_is_empty_and_runs_every_job()
+    {
+        await using var bench = new JobBench();
+
+        var order = await DrainLoggingAsync(bench, DequeueStrategy.Random, 20);
+
+        Assert.Equal(40, order.Count);
+        Assert.Equal(40, order.Distinct().Count());
+        // Each pick is a coin toss between the two queues: the first 20 all from one queue has
+        // a chance of 2 in 2^20, where strict priority would make it certain.
+        var first = order.Take(20).ToList();
+        Assert.Contains(first, t => t.StartsWith("short", StringComparison.Ordinal));
+        Assert.Contains(first, t => t.StartsWith("default", StringComparison.Ordinal));
+        // Within a queue, jobs still run in the order they were queued.
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => "short" + i), order.Where(t => t.StartsWith("short", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Lock_errors_are_retried_as_the_same_user_and_then_succeed()
     {
