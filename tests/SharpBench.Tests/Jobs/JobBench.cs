@@ -39,6 +39,9 @@ public sealed class JobBench : IAsyncDisposable
             if (RedisUrl.Length > 0)
                 c["redis_queue"] = RedisUrl;
             c["worker_reclaim_grace"] = 3;
+            // Background roles would lower their priority by 10 and, beside a busy test run on
+            // two cores, wait seconds for the CPU; 1 keeps the code path without the starvation.
+            c["background_process_niceness"] = 1;
             foreach (var (k, v) in extraCommon ?? [])
                 c[k] = v?.DeepClone();
         });

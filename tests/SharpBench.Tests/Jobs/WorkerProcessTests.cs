@@ -91,7 +91,8 @@ public sealed class WorkerProcessTests
     [InlineData(5, 5)]
     public async Task Worker_threads_run_at_background_niceness(int? configured, int increment)
     {
-        var common = configured is { } n ? new JsonObject { ["background_process_niceness"] = n } : null;
+        // null: unset, which JobBench otherwise sets low for the other tests.
+        var common = new JsonObject { ["background_process_niceness"] = configured };
         await using var bench = new JobBench(extraCommon: common);
         var worker = bench.StartBench("worker", "--queue", "default");
         await JobBench.WaitUntilAsync(async () => (await bench.Backend.WorkersAsync()).Count > 0, TimeSpan.FromSeconds(30), "worker registered\n" + bench.OutputText);
