@@ -16,9 +16,7 @@ namespace SharpBench.Tests.Realtime;
 public sealed class JobTaskTests : IAsyncLifetime
 {
     private const string Method = "sb_test_realtime.progress";
-    private readonly InProcessBridge _bridge = new();
-    private readonly List<RealtimeMessage> _got = [];
-    private IAsyncDisposable? _subscription;
+    private PublishedEvents _events = null!;
 
     static JobTaskTests()
     {
@@ -30,28 +28,9 @@ public sealed class JobTaskTests : IAsyncLifetime
         });
     }
 
-    public async ValueTask InitializeAsync()
-    {
-        RealtimePublisher.BridgeFactory = _ => Task.FromResult<IRealtimeBridge>(_bridge);
-        _subscription = await _bridge.SubscribeAsync(m =>
-        {
-            lock (_got)
-                _got.Add(m);
-        });
-    }
+    public async ValueTask InitializeAsync() => _events = await PublishedEvents.StartAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        RealtimePublisher.BridgeFactory = null;
-        if (_subscription is not null)
-            await _subscription.DisposeAsync();
-    }
-
-    private List<(string Event, string? Room, string Message)> Published(string site)
-    {
-        lock (_got)
-            return _got.Where(m => m.Namespace == site).Select(m => (m.Event, m.Room, m.MessageJson)).ToList();
-    }
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
 
     private static async Task DrainAsync(JobBench bench)
     {
@@ -76,7 +55,7 @@ public sealed class JobTaskTests : IAsyncLifetime
         [
             ("progress", "task_progress:task-42", """{"percent":50,"title":"Half","description":null,"task_id":"task-42"}"""),
             ("custom", "task_progress:task-42", """{"k":1,"task_id":"task-42"}"""),
-        ], Published(site.Name));
+        ], _events.For(site.Name));
     }
 
     [Fact]
@@ -94,7 +73,7 @@ public sealed class JobTaskTests : IAsyncLifetime
         [
             ("progress", "user:alice@example.com", """{"percent":50,"title":"Half","description":null}"""),
             ("custom", "all", """{"k":1}"""),
-        ], Published(site.Name));
+        ], _events.For(site.Name));
     }
 
     [Theory]

@@ -14,40 +14,18 @@ public sealed class PublisherTests : IAsyncLifetime
 {
     public const string Name = "realtime publisher (process-wide bridge factory)";
 
-    private readonly InProcessBridge _bridge = new();
-    private readonly List<RealtimeMessage> _got = [];
     private readonly Site _site = new("rt-" + Guid.NewGuid().ToString("N")[..8] + ".local", Path.GetTempPath(), new SiteConfig(new JsonObject { ["db_name"] = "unused", ["db_type"] = "sqlite" }));
-    private IAsyncDisposable? _subscription;
+    private PublishedEvents _events = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        RealtimePublisher.BridgeFactory = _ => Task.FromResult<IRealtimeBridge>(_bridge);
-        _subscription = await _bridge.SubscribeAsync(m =>
-        {
-            // Other tests in this process may save documents of their own sites meanwhile.
-            if (m.Namespace == _site.Name)
-                lock (_got)
-                    _got.Add(m);
-        });
-    }
+    public async ValueTask InitializeAsync() => _events = await PublishedEvents.StartAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        RealtimePublisher.BridgeFactory = null;
-        if (_subscription is not null)
-            await _subscription.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
+
+    private List<(string Event, string? Room, string Message)> Got => _events.For(_site.Name);
 
     private FrappeContext Context(string user = "alice@example.com") => new(_site, user);
 
-    private (string Event, string? Room, string Message) Last()
-    {
-        lock (_got)
-        {
-            var m = _got[^1];
-            return (m.Event, m.Room, m.MessageJson);
-        }
-    }
+    private (string Event, string? Room, string Message) Last() => Got[^1];
 
     [Fact]
     public async Task Rooms_follow_Frappe_order_task_then_user_then_doc_then_all()
@@ -63,7 +41,6 @@ public sealed class PublisherTests : IAsyncLifetime
         Assert.Equal(("global", "all", "{}"), Last());
         await RealtimePublisher.PublishAsync(ctx, "x", new JsonObject(), room: "website", user: "bob@example.com");
         Assert.Equal(("x", "website", "{}"), Last());
-        Assert.Equal(_site.Name, _got[^1].Namespace);
     }
 
     [Fact]
@@ -107,20 +84,19 @@ public sealed class PublisherTests : IAsyncLifetime
             var modified = new DateTime(2024, 10, 1, 10, 0, 0);
             await RealtimePublisher.NotifyUpdateAsync(ctx, "Note", "N1", modified);
             await RealtimePublisher.NotifyUpdateAsync(ctx, "Note", "N1", modified);
-            Assert.Empty(_got);
+            Assert.Empty(Got);
             await ctx.CommitAsync();
-            Assert.Equal(2, _got.Count);
-            Assert.Equal(("doc_update", "doc:Note/N1", "{\"modified\":\"2024-10-01 10:00:00\",\"doctype\":\"Note\",\"name\":\"N1\"}"),
-                (_got[0].Event, _got[0].Room, _got[0].MessageJson));
-            Assert.Equal(("list_update", "doctype:Note", "{\"doctype\":\"Note\",\"name\":\"N1\",\"user\":\"alice@example.com\"}"),
-                (_got[1].Event, _got[1].Room, _got[1].MessageJson));
+            Assert.Equal([
+                ("doc_update", "doc:Note/N1", "{\"modified\":\"2024-10-01 10:00:00\",\"doctype\":\"Note\",\"name\":\"N1\"}"),
+                ("list_update", "doctype:Note", "{\"doctype\":\"Note\",\"name\":\"N1\",\"user\":\"alice@example.com\"}"),
+            ], Got);
         }
         await using (var ctx = Context())
         {
             await RealtimePublisher.PublishAsync(ctx, "x", afterCommit: true);
             await ctx.RollbackAsync();
             await ctx.CommitAsync();
-            Assert.Equal(2, _got.Count);
+            Assert.Equal(2, Got.Count);
         }
     }
 
