@@ -34,7 +34,7 @@ public static class DoctorCommand
             }
             catch (StackExchange.Redis.RedisException e)
             {
-                throw new BenchException($"Cannot reach redis_queue {settings.RedisQueue}: {e.Message}");
+                throw new BenchException($"Cannot reach redis_queue {settings.RedisQueueShown}: {e.Message}");
             }
 
             var workerTable = new Table().Title($"Workers ({workers.Count}) on bench {Markup.Escape(settings.BenchId)}")

@@ -36,4 +36,16 @@ public static class RedisUrl
             options.DefaultDatabase = n;
         return options;
     }
+
+    /// <summary>The URL with any password replaced by <c>***</c>, so messages can name the server and user.</summary>
+    public static string WithoutPassword(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal) is var s and >= 0 ? s + 3 : 0;
+        var end = url.IndexOf('/', start) is var e and >= 0 ? e : url.Length;
+        var at = url.LastIndexOf('@', end - 1, end - start);
+        if (at < 0)
+            return url;
+        var colon = url.IndexOf(':', start, at - start);
+        return colon < 0 ? url[..start] + "***" + url[at..] : url[..(colon + 1)] + "***" + url[at..];
+    }
 }

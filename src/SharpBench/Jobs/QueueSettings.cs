@@ -16,15 +16,20 @@ public sealed class QueueSettings
     public const int DefaultFailureTtl = 7 * 24 * 3600;
     public const int DefaultFailedJobsLimit = 1000;
 
-    private QueueSettings(string benchId, IReadOnlyList<(string Name, int Timeout)> queues, int resultsTtl, int failureTtl, string? redisQueue, int reclaimGrace, int failedJobsLimit)
+    private readonly SiteConfig _config;
+    private readonly string? _configuredRedisQueue;
+
+    private QueueSettings(SiteConfig config, string benchId, IReadOnlyList<(string Name, int Timeout)> queues, int resultsTtl, int failureTtl, string? redisQueue, int reclaimGrace, int failedJobsLimit)
     {
+        _config = config;
+        _configuredRedisQueue = redisQueue;
         FailedJobsLimit = failedJobsLimit;
         ReclaimGrace = TimeSpan.FromSeconds(reclaimGrace);
         BenchId = benchId;
         Queues = queues;
         ResultsTtl = resultsTtl;
         FailureTtl = failureTtl;
-        RedisQueue = redisQueue;
+        RedisQueue = redisQueue is null ? null : RedisQueueLogin.Apply(redisQueue, config, benchId);
     }
 
     /// <summary>Prefix of every Redis key of this bench, so benches can share one Redis.</summary>
@@ -47,8 +52,28 @@ public sealed class QueueSettings
     /// <summary><c>rq_failed_jobs_limit</c> (default 1000): failed jobs kept per queue; older ones are deleted.</summary>
     public int FailedJobsLimit { get; }
 
-    /// <summary>The <c>redis_queue</c> URL, or null for the in-process queue of <c>bench start</c>.</summary>
-    public string? RedisQueue { get; }
+    /// <summary>
+    /// The <c>redis_queue</c> URL with the login of <see cref="RedisQueueLogin"/> in it, or null for
+    /// the in-process queue of <c>bench start</c>. It may hold a password: show
+    /// <see cref="RedisQueueShown"/> instead.
+    /// </summary>
+    public string? RedisQueue { get; private set; }
+
+    /// <summary><see cref="RedisQueue"/> without its password, for messages and logs.</summary>
+    public string? RedisQueueShown => RedisQueue is null ? null : Data.RedisUrl.WithoutPassword(RedisQueue);
+
+    /// <summary>
+    /// These settings with <c>bench worker -u/-p</c> applied. As in Frappe they count only under
+    /// <c>use_rq_auth</c>; a blank one keeps the configured value.
+    /// </summary>
+    public QueueSettings WithRqCredentials(string? username, string? password)
+    {
+        if (_configuredRedisQueue is null || (string.IsNullOrEmpty(username) && string.IsNullOrEmpty(password)))
+            return this;
+        var copy = (QueueSettings)MemberwiseClone();
+        copy.RedisQueue = RedisQueueLogin.Apply(_configuredRedisQueue, _config, BenchId, username, string.IsNullOrEmpty(password) ? null : password);
+        return copy;
+    }
 
     public static QueueSettings For(Bench bench) => From(bench.Root, new SiteConfig(bench.ReadCommonConfig()));
 
@@ -73,6 +98,7 @@ public sealed class QueueSettings
             }
         }
         return new QueueSettings(
+            config,
             config.GetString("bench_id") is { Length: > 0 } id ? id : DeriveBenchId(benchRoot),
             queues,
             config.GetInt("rq_results_ttl") ?? DefaultResultsTtl,
