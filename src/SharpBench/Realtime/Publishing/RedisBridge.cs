@@ -14,10 +14,13 @@ public sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> Connections = new(StringComparer.Ordinal);
 
-    /// <summary>A bridge for a <c>redis://host:port[/db]</c> URL, sharing one connection per URL.</summary>
+    /// <summary>
+    /// A bridge for a <c>redis_queue</c> URL as <see cref="Jobs.QueueSettings.RedisQueue"/> gives it
+    /// (login included), sharing one connection per URL.
+    /// </summary>
     public static async Task<RedisBridge> ForUrlAsync(string url)
     {
-        var lazy = Connections.GetOrAdd(url, u => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(ToOptions(u))));
+        var lazy = Connections.GetOrAdd(url, u => new Lazy<Task<ConnectionMultiplexer>>(() => Jobs.RedisConnections.ConnectAsync(ToOptions(u))));
         try
         {
             return new RedisBridge(await lazy.Value);
