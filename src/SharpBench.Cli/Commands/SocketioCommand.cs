@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.Jobs;
 using SharpBench.Realtime;
 using SharpBench.Realtime.Publishing;
 using SharpBench.Sites;
@@ -18,8 +19,8 @@ public static class SocketioCommand
             bench.EnsureLayout();
             var common = new SiteConfig(bench.ReadCommonConfig());
             // Like Frappe's node server: only common config counts, and FRAPPE_* env vars override it.
-            var redis = Environment.GetEnvironmentVariable("FRAPPE_REDIS_QUEUE") is { Length: > 0 } r ? r : common.GetString("redis_queue");
-            if (string.IsNullOrEmpty(redis))
+            var redis = QueueSettings.From(bench.Root, SiteConfig.Merge(common.Values, [])).RedisQueue;
+            if (redis is null)
                 throw new BenchException("bench socketio needs Redis to hear events from other processes: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT).");
             var listen = parse.GetValue(port)
                 ?? (int.TryParse(Environment.GetEnvironmentVariable("FRAPPE_SOCKETIO_PORT"), out var p) ? p : (int?)null)

@@ -51,8 +51,8 @@ public static class RealtimeHosting
     /// <summary>The bridge a bench uses: Redis when <c>redis_queue</c> is set in common config (as node reads it), else in-process.</summary>
     public static IRealtimeBridge BridgeFor(Bench bench)
     {
-        var url = new SiteConfig(bench.ReadCommonConfig()).GetString("redis_queue");
-        return string.IsNullOrEmpty(url) ? InProcessBridge.Shared : RedisBridge.ForUrlAsync(url).GetAwaiter().GetResult();
+        var url = Jobs.QueueSettings.For(bench).RedisQueue;
+        return url is null ? InProcessBridge.Shared : RedisBridge.ForUrlAsync(url).GetAwaiter().GetResult();
     }
 
     /// <summary>The standalone realtime role (the compose <c>websocket</c> service).</summary>

@@ -24,8 +24,8 @@ public static class RealtimePublisher
     {
         if (BridgeFactory is { } f)
             return await f(site);
-        var url = site.Config.GetString("redis_queue");
-        return string.IsNullOrEmpty(url) ? InProcessBridge.Shared : await RedisBridge.ForUrlAsync(url);
+        var url = Jobs.QueueSettings.For(site).RedisQueue;
+        return url is null ? InProcessBridge.Shared : await RedisBridge.ForUrlAsync(url);
     }
 
     public static Task PublishAsync(FrappeContext context, string? @event = null, object? message = null, string? room = null,
