@@ -22,11 +22,13 @@ public static class WorkerCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at the same time in this worker", DefaultValueFactory = _ => 1 };
         var strategy = new Option<string?>("--strategy") { Description = "Dequeue strategy: round_robin (the queue a job came from goes to the back) or random (shuffled after each job)" };
         strategy.AcceptOnlyFromAmong([.. QueueOrder.StrategyNames]);
-        var command = new Command("worker", "Run a background job worker on the Redis queues") { queue, burst, quiet, concurrency, strategy };
+        var rqUsername = new Option<string?>("--rq-username", "-u") { Description = "Redis ACL user for redis_queue (with use_rq_auth; default: rq_username)" };
+        var rqPassword = new Option<string?>("--rq-password", "-p") { Description = "Password of that user (with use_rq_auth; default: rq_password)" };
+        var command = new Command("worker", "Run a background job worker on the Redis queues") { queue, burst, quiet, concurrency, strategy, rqUsername, rqPassword };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var settings = QueueSettings.For(bench);
+            var settings = QueueSettings.For(bench).WithRqCredentials(parse.GetValue(rqUsername), parse.GetValue(rqPassword));
             if (settings.RedisQueue is null)
                 throw new BenchException("bench worker needs a Redis queue: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT), or use bench start, which runs jobs in-process.");
             var queues = settings.ParseQueueList(parse.GetValue(queue));
