@@ -125,6 +125,8 @@ public sealed class JobBench : IAsyncDisposable
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["SHARPBENCH_LOG_FORMAT"] = "plain";
         psi.Environment.Remove("FRAPPE_SITE");
+        foreach (var (name, value) in ProcessEnvironment)
+            psi.Environment[name] = value;
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Output) Output.AppendLine(e.Data); };
@@ -134,6 +136,9 @@ public sealed class JobBench : IAsyncDisposable
         _processes.Add(process);
         return process;
     }
+
+    /// <summary>Extra environment of the <c>bench</c> processes (never of the test process, which other tests share).</summary>
+    public Dictionary<string, string> ProcessEnvironment { get; } = [];
 
     public System.Text.StringBuilder Output { get; } = new();
 
