@@ -23,6 +23,7 @@ foreach (var command in new Command[]
     ServeCommand.Create(),
     StartCommand.Create(),
     WorkerCommand.Create(),
+    WorkerPoolCommand.Create(),
     DoctorCommand.Create(),
     ExecuteCommand.Create(),
     SocketioCommand.Create(),

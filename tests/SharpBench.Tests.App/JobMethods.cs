@@ -28,9 +28,21 @@ public static class JobMethods
     {
         if (kwargs["sleep_ms"] is JsonValue sleep)
             await Task.Delay(sleep.GetValue<int>(), ct);
-        await File.AppendAllTextAsync((string)kwargs["file"]!, $"{(string?)kwargs["tag"]} {context.User}\n", ct);
+        // Jobs of one worker process (a pool, or --concurrency) append at the same time, and .NET
+        // refuses a second writer on an open file.
+        await LogGate.WaitAsync(ct);
+        try
+        {
+            await File.AppendAllTextAsync((string)kwargs["file"]!, $"{(string?)kwargs["tag"]} {context.User}\n", ct);
+        }
+        finally
+        {
+            LogGate.Release();
+        }
         return (string?)kwargs["tag"];
     }
+
+    private static readonly SemaphoreSlim LogGate = new(1, 1);
 
     /// <summary>
     /// Idempotent work: notes each start in kwargs.file, waits kwargs.sleep_ms, then writes one row

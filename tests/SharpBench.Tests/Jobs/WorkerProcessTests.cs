@@ -107,6 +107,54 @@ public sealed class WorkerProcessTests
     }
 
     [Fact]
+    public async Task A_worker_pool_runs_its_workers_side_by_side_in_one_process_and_stops_warm()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var file = bench.TempFile("log.txt");
+        var pool = bench.StartBench("worker-pool", "--num-workers", "3", "--queue", "default");
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.WorkersAsync()).Count == 3, TimeSpan.FromSeconds(30), "3 workers registered\n" + bench.OutputText);
+        var registered = await bench.Backend.WorkersAsync();
+        Assert.Equal(3, registered.Select(w => w.Name).Distinct().Count());
+        Assert.All(registered, w => Assert.Equal(pool.Id, w.Pid));
+
+        // Slow jobs: each worker takes one at a time, so three run at once.
+        var jobs = new List<string>();
+        for (var i = 0; i < 3; i++)
+            jobs.Add((await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "j" + i, sleep_ms = 3000 })).JobId!);
+        await JobBench.WaitUntilAsync(async () => (await Task.WhenAll(jobs.Select(id => bench.Backend.GetAsync(id)))).All(j => j!.Status == JobStatus.Started),
+            TimeSpan.FromSeconds(30), "3 jobs running at once\n" + bench.OutputText);
+
+        await SignalAsync(pool, "TERM");
+        Assert.Equal(0, await WaitExitAsync(pool, TimeSpan.FromSeconds(30)));
+        var done = await Task.WhenAll(jobs.Select(id => bench.Backend.GetAsync(id)));
+        Assert.All(done, j => Assert.Equal(JobStatus.Finished, j!.Status));
+        Assert.Equal(3, done.Select(j => j!.WorkerName).Distinct().Count());
+        Assert.Empty(await bench.Backend.WorkersAsync());
+    }
+
+    [Fact]
+    public async Task A_burst_worker_pool_drains_and_exits_and_refuses_an_empty_pool()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        await using var ctx = bench.Context(site);
+        var file = bench.TempFile("log.txt");
+        for (var i = 0; i < 6; i++)
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "j" + i }, new EnqueueOptions { Queue = i % 2 == 0 ? "short" : "long" });
+
+        Assert.Equal(1, await bench.RunBenchAsync("worker-pool", "--num-workers", "0", "--burst"));
+        Assert.Contains("--num-workers must be 1 or more", bench.OutputText);
+        Assert.All(await bench.Backend.CountsAsync(["short", "long"]), c => Assert.True(c.Queued > 0));
+
+        Assert.Equal(0, await bench.RunBenchAsync("worker-pool", "--burst", "--queue", "short,long"));
+
+        Assert.Equal(6, (await File.ReadAllLinesAsync(file)).Length);
+        Assert.All(await bench.Backend.CountsAsync(["short", "long"]), c => Assert.Equal((0L, 0L), (c.Queued, c.Started)));
+    }
+
+    [Fact]
     public async Task Sigterm_lets_the_running_job_finish_takes_no_new_job_and_exits_0()
     {
         await using var bench = new JobBench();
