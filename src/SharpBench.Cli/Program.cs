@@ -32,6 +32,7 @@ foreach (var command in new Command[]
     SchedulerCommand.Create(),
     TriggerSchedulerEventCommand.Create(),
     ScheduleCommand.Create(),
+    CreateRqUsersCommand.Create(),
 })
 {
     root.Subcommands.Add(command);
