@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SharpBench.Data;
 using SharpBench.Jobs;
 using SharpBench.Model;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Jobs;
 
@@ -78,14 +79,6 @@ public sealed class WorkerProcessTests
         Assert.Equal(JobStatus.Queued, (await bench.Backend.GetAsync(job.JobId!))!.Status);
     }
 
-    private static int Nice(string statPath)
-    {
-        // Fields after the command (which is in parentheses and may hold spaces): nice is field 19.
-        var stat = File.ReadAllText(statPath);
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     [Theory]
     [InlineData(null, 10)]
     [InlineData(5, 5)]
@@ -97,8 +90,8 @@ public sealed class WorkerProcessTests
         var worker = bench.StartBench("worker", "--queue", "default");
         await JobBench.WaitUntilAsync(async () => (await bench.Backend.WorkersAsync()).Count > 0, TimeSpan.FromSeconds(30), "worker registered\n" + bench.OutputText);
 
-        var own = Nice("/proc/self/stat");
-        var threads = Directory.GetDirectories($"/proc/{worker.Id}/task").Select(t => Nice(Path.Combine(t, "stat"))).ToList();
+        var own = ThreadNiceness.Own();
+        var threads = ThreadNiceness.Of(worker.Id);
         await SignalAsync(worker, "TERM");
         Assert.Equal(0, await WaitExitAsync(worker, TimeSpan.FromSeconds(30)));
 

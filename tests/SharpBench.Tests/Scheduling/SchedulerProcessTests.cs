@@ -54,6 +54,23 @@ public class SchedulerProcessTests
     }
 
     [Fact]
+    public async Task BenchScheduleRunsEveryThreadAtBackgroundNiceness()
+    {
+        var common = FastScheduler;
+        common["background_process_niceness"] = 7;
+        await using var jb = new JobBench(extraCommon: common);
+        var scheduler = jb.StartBench("schedule");
+        await JobBench.WaitUntilAsync(async () => await LeaderPidAsync(jb) == scheduler.Id, TimeSpan.FromSeconds(30), "the scheduler leads\n" + jb.OutputText);
+
+        var threads = ThreadNiceness.Of(scheduler.Id);
+        scheduler.Kill(entireProcessTree: true);
+        await scheduler.WaitForExitAsync();
+
+        Assert.True(threads.Count > 1, "a .NET process has several threads");
+        Assert.All(threads, t => Assert.Equal(Math.Min(19, ThreadNiceness.Own() + 7), t));
+    }
+
+    [Fact]
     public async Task ABadTickIntervalStopsBenchScheduleAtStart()
     {
         await using var jb = new JobBench(extraCommon: new JsonObject { ["scheduler_tick_interval"] = "often" });
