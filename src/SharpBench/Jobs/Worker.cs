@@ -200,6 +200,10 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
             {
                 break;
             }
+            catch (Exception e) when (RedisRefusal.IsPermanent(e))
+            {
+                throw RedisRefusal.Explain(e);
+            }
             catch (Exception e)
             {
                 JobLog.QueueUnavailable(logger, e.Message);
@@ -344,6 +348,10 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
             try
             {
                 return await action();
+            }
+            catch (Exception e) when (RedisRefusal.IsPermanent(e))
+            {
+                throw RedisRefusal.Explain(e);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {

@@ -23,7 +23,8 @@ public sealed class RedisQueueLoginTests
         "--user", "default", "off",
         "--user", "admin", "on", ">" + AdminPassword, "~*", "&*", "+@all",
         "--user", "sbapp", "on", ">app-secret", "~*", "&*", "+@all",
-        "--user", "other", "on", ">other-secret", "~*", "&*", "+@all");
+        "--user", "other", "on", ">other-secret", "~*", "&*", "+@all",
+        "--user", "nochannels", "on", ">nc-secret", "~*", "resetchannels", "+@all");
 
     private static JsonObject RqAuth(string user, string password) =>
         new() { ["use_rq_auth"] = 1, ["rq_username"] = user, ["rq_password"] = password };
@@ -136,5 +137,20 @@ public sealed class RedisQueueLoginTests
         Assert.True(await bench.RunBenchAsync("worker", "--burst") == 0, bench.OutputText);
 
         Assert.Equal(["via-env"], await JobBench.MarkersAsync(site));
+    }
+
+    [Fact]
+    public async Task A_worker_whose_user_may_not_use_the_channels_stops_with_the_reason_instead_of_retrying()
+    {
+        await using var redis = AclRedis();
+        await redis.StartAsync();
+        await using var bench = new JobBench(redis.Url, RqAuth("nochannels", "nc-secret"));
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var code = await bench.RunBenchAsync("worker", "--burst").WaitAsync(limit.Token);
+
+        Assert.Equal(1, code);
+        var error = Assert.Single(bench.OutputText.Split('\n'), l => l.StartsWith("Error:", StringComparison.Ordinal));
+        Assert.Contains("redis_queue refused this worker: NOPERM", error);
     }
 }
