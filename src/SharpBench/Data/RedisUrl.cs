@@ -15,7 +15,18 @@ public static class RedisUrl
         var text = url.Contains("://", StringComparison.Ordinal) ? url : "redis://" + url;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss") || string.IsNullOrEmpty(uri.Host))
             throw new BenchException($"{configKey} '{url}' is not a redis:// URL (expected redis://host:port).");
-        var options = new ConfigurationOptions { AbortOnConnectFail = false, Ssl = uri.Scheme == "rediss" };
+        var options = new ConfigurationOptions
+        {
+            AbortOnConnectFail = false,
+            Ssl = uri.Scheme == "rediss",
+            // The client's own primary-election key, reconfiguration channel and CONFIG GET on
+            // connect serve setups with several servers, which Frappe's one-URL config never names.
+            // A user whose ACL allows only its bench's keys and channels, without admin commands
+            // (bench create-rq-users), is refused all three; SharpBench itself never sends CONFIG.
+            TieBreaker = "",
+            ConfigurationChannel = "",
+            CommandMap = CommandMap.Create(["CONFIG"], available: false),
+        };
         options.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
         if (uri.UserInfo is { Length: > 0 } info)
         {

@@ -85,6 +85,14 @@ public sealed class CreateRqUsersTests
             keys.Add(key.ToString());
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.StartsWith("sb:" + bench.BenchId + ":", k, StringComparison.Ordinal));
+
+        // Nothing the bench user did was refused, not even the client library's own housekeeping
+        // (the log also holds this test's deliberate wrong password for default).
+        var denied = ((RedisResult[])(await asAdmin.GetServer(asAdmin.GetEndPoints()[0]).ExecuteAsync("ACL", "LOG"))!)
+            .Select(d => string.Join(",", ((RedisResult[])d!).Select(x => x.ToString())))
+            .Where(d => d.Contains(",username," + bench.BenchId + ",", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(denied.Count == 0, "ACL LOG: " + string.Join(" | ", denied));
     }
 
     [Fact]
