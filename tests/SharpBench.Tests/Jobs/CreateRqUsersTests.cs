@@ -60,23 +60,13 @@ public sealed class CreateRqUsersTests
         // default has a password now, so anything that works below logged in as the bench user.
         await Assert.ThrowsAsync<RedisConnectionException>(() => ConnectAsync(redis, "default", "not-the-password"));
 
-        var site = await bench.CreateSiteAsync();
-        var file = bench.TempFile("log.txt");
-        await using (var ctx = bench.Context(site))
-            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "generated" });
+        var (site, file) = await RedisQueueLoginTests.SiteWithLogJobAsync(bench, "generated");
         Assert.True(await bench.RunBenchAsync("worker", "--burst") == 0, bench.OutputText);
         Assert.Equal(["generated Administrator"], await File.ReadAllLinesAsync(file));
         Assert.True(await bench.RunBenchAsync("--site", site.Name, "doctor") == 0, bench.OutputText);
         Assert.Contains("Workers (0) on bench " + bench.BenchId, bench.OutputText);
 
-        var bridge = RealtimeHosting.BridgeFor(bench.Bench);
-        Assert.IsType<RedisBridge>(bridge);
-        var heard = new TaskCompletionSource<RealtimeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (await bridge.SubscribeAsync(m => heard.TrySetResult(m)))
-        {
-            await bridge.PublishAsync(new RealtimeMessage { Event = "acl_event", Message = new JsonObject { ["n"] = 1 }, Room = "all", Namespace = site.Name });
-            Assert.Equal("acl_event", (await heard.Task.WaitAsync(TimeSpan.FromSeconds(10))).Event);
-        }
+        await RedisQueueLoginTests.AssertBridgeCarriesAsync(bench, site.Name);
 
         // The printed admin password is default's, and every key the bench wrote is under its prefix.
         await using var asAdmin = await ConnectAsync(redis, "default", admin);

@@ -38,16 +38,36 @@ public sealed class RedisQueueLoginTests
         return keys;
     }
 
+    /// <summary>A new site of <paramref name="bench"/> with one queued log job; the file the job will write.</summary>
+    internal static async Task<(Site Site, string File)> SiteWithLogJobAsync(JobBench bench, string tag)
+    {
+        var site = await bench.CreateSiteAsync();
+        var file = bench.TempFile("log.txt");
+        await using (var ctx = bench.Context(site))
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag });
+        return (site, file);
+    }
+
+    /// <summary>An event published through the bench's realtime bridge (on redis_queue) comes back to its subscriber.</summary>
+    internal static async Task AssertBridgeCarriesAsync(JobBench bench, string site)
+    {
+        var bridge = RealtimeHosting.BridgeFor(bench.Bench);
+        Assert.IsType<RedisBridge>(bridge);
+        var heard = new TaskCompletionSource<RealtimeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (await bridge.SubscribeAsync(m => heard.TrySetResult(m)))
+        {
+            await bridge.PublishAsync(new RealtimeMessage { Event = "acl_event", Message = new JsonObject { ["n"] = 1 }, Room = "all", Namespace = site });
+            Assert.Equal("acl_event", (await heard.Task.WaitAsync(TimeSpan.FromSeconds(10))).Event);
+        }
+    }
+
     [Fact]
     public async Task With_use_rq_auth_enqueue_worker_doctor_and_realtime_log_in_as_rq_username()
     {
         await using var redis = AclRedis();
         await redis.StartAsync();
         await using var bench = new JobBench(redis.Url, RqAuth("sbapp", "app-secret"));
-        var site = await bench.CreateSiteAsync();
-        var file = bench.TempFile("log.txt");
-        await using (var ctx = bench.Context(site))
-            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "acl" });
+        var (site, file) = await SiteWithLogJobAsync(bench, "acl");
         Assert.NotEmpty(await BenchKeysAsync(redis, bench.BenchId));
 
         Assert.True(await bench.RunBenchAsync("worker", "--burst") == 0, bench.OutputText);
@@ -57,14 +77,7 @@ public sealed class RedisQueueLoginTests
         Assert.Contains("Workers (0) on bench " + bench.BenchId, bench.OutputText);
 
         // The realtime bridge shares the login: an event published through it comes back.
-        var bridge = RealtimeHosting.BridgeFor(bench.Bench);
-        Assert.IsType<RedisBridge>(bridge);
-        var heard = new TaskCompletionSource<RealtimeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (await bridge.SubscribeAsync(m => heard.TrySetResult(m)))
-        {
-            await bridge.PublishAsync(new RealtimeMessage { Event = "acl_event", Message = new JsonObject { ["n"] = 1 }, Room = "all", Namespace = site.Name });
-            Assert.Equal("acl_event", (await heard.Task.WaitAsync(TimeSpan.FromSeconds(10))).Event);
-        }
+        await AssertBridgeCarriesAsync(bench, site.Name);
     }
 
     [Fact]
@@ -73,10 +86,7 @@ public sealed class RedisQueueLoginTests
         await using var redis = AclRedis();
         await redis.StartAsync();
         await using var bench = new JobBench(redis.Url, RqAuth("sbapp", "app-secret"));
-        var site = await bench.CreateSiteAsync();
-        var file = bench.TempFile("log.txt");
-        await using (var ctx = bench.Context(site))
-            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "cli" });
+        var (_, file) = await SiteWithLogJobAsync(bench, "cli");
         // The configured login no longer works, so only the command line's can.
         bench.Bench.UpdateCommonConfig(c => c["rq_password"] = "stale");
 
