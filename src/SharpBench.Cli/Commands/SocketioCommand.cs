@@ -19,7 +19,7 @@ public static class SocketioCommand
             bench.EnsureLayout();
             var common = new SiteConfig(bench.ReadCommonConfig());
             // Like Frappe's node server: only common config counts, and FRAPPE_* env vars override it.
-            var redis = QueueSettings.From(bench.Root, SiteConfig.Merge(common.Values, [])).RedisQueue;
+            var redis = QueueSettings.For(bench).RedisQueue;
             if (redis is null)
                 throw new BenchException("bench socketio needs Redis to hear events from other processes: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT).");
             var listen = parse.GetValue(port)

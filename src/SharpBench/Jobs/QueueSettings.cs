@@ -75,7 +75,8 @@ public sealed class QueueSettings
         return copy;
     }
 
-    public static QueueSettings For(Bench bench) => From(bench.Root, new SiteConfig(bench.ReadCommonConfig()));
+    /// <summary>Settings as the bench's own roles see them: common config, with Frappe's FRAPPE_* overrides (e.g. FRAPPE_REDIS_QUEUE).</summary>
+    public static QueueSettings For(Bench bench) => From(bench.Root, SiteConfig.Merge(bench.ReadCommonConfig(), []));
 
     /// <summary>Settings as a site sees them (its config merged over the common config).</summary>
     public static QueueSettings For(Site site) =>

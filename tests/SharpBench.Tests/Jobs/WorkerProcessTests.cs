@@ -65,6 +65,24 @@ public sealed class WorkerProcessTests
     }
 
     [Fact]
+    public async Task Worker_takes_redis_queue_from_FRAPPE_REDIS_QUEUE_over_common_config()
+    {
+        await using var bench = new JobBench();
+        var site = await bench.CreateSiteAsync();
+        var file = bench.TempFile("log.txt");
+        await using (var ctx = bench.Context(site))
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "env" });
+        // Common config now names a port nothing listens on; only the environment has the queue.
+        bench.Bench.UpdateCommonConfig(c => c["redis_queue"] = $"redis://127.0.0.1:{Ports.Free()}");
+        bench.ProcessEnvironment["FRAPPE_REDIS_QUEUE"] = bench.RedisUrl;
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Assert.True(await bench.RunBenchAsync("worker", "--burst").WaitAsync(limit.Token) == 0, bench.OutputText);
+
+        Assert.Equal(["env Administrator"], await File.ReadAllLinesAsync(file));
+    }
+
+    [Fact]
     public async Task Worker_refuses_an_unknown_strategy_and_takes_nothing()
     {
         await using var bench = new JobBench();
