@@ -29,7 +29,7 @@ public static class ScheduleCommand
 
             using var loggers = LoggerFactory.Create(Logging.Configure);
             var logger = loggers.CreateLogger("bench.schedule");
-            WorkerCommand.RaiseNiceness(bench, logger);
+            Niceness.RaiseForBackgroundRole(bench, logger);
             using var stop = new ShutdownSignal();
             var leadership = new SchedulerLeadership(RedisConnections.Get(settings.RedisQueue), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger);
             var scheduler = new Scheduler(bench, BackgroundJobSink.Instance, TimeProvider.System, logger) { MayRun = () => leadership.IsLeader };

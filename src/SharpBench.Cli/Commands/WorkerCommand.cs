@@ -68,7 +68,7 @@ public static class WorkerCommand
                 b.SetMinimumLevel(LogLevel.Warning);
         });
         var logger = loggers.CreateLogger("bench." + run.Role);
-        RaiseNiceness(bench, logger);
+        Niceness.RaiseForBackgroundRole(bench, logger);
         using var stop = new ShutdownSignal();
         var sites = new SiteRegistry(bench);
         var workers = Enumerable.Range(0, run.Workers).Select(_ => new Worker(JobBackends.For(settings), settings,
@@ -83,14 +83,6 @@ public static class WorkerCommand
             sites, logger));
         await Task.WhenAll(workers.Select(w => w.RunAsync(stop.Token)));
         return 0;
-    }
-
-    /// <summary>Background roles yield the CPU to the web (see <see cref="Niceness"/>).</summary>
-    public static void RaiseNiceness(Bench bench, ILogger logger)
-    {
-        var increment = Niceness.Increment(new SiteConfig(bench.ReadCommonConfig()));
-        if (!Niceness.Raise(increment))
-            logger.LogWarning("Could not change this process's niceness by {Increment} (background_process_niceness)", increment);
     }
 
     /// <summary>Loads the bench's apps; an app listed in apps.txt without an assembly is an operator error.</summary>

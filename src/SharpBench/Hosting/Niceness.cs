@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace SharpBench;
 
@@ -13,6 +14,14 @@ public static partial class Niceness
 
     public static int Increment(Sites.SiteConfig common) =>
         common.GetInt("background_process_niceness") is { } n && n != 0 ? n : DefaultIncrement;
+
+    /// <summary>What a background role calls at start; a refusal is logged and the role goes on.</summary>
+    public static void RaiseForBackgroundRole(Sites.Bench bench, ILogger logger)
+    {
+        var increment = Increment(new Sites.SiteConfig(bench.ReadCommonConfig()));
+        if (!Raise(increment))
+            logger.LogWarning("Could not change this process's niceness by {Increment} (background_process_niceness)", increment);
+    }
 
     /// <summary>
     /// Raises the niceness of every thread of this process by <paramref name="increment"/>. Linux
