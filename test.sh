@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# The one test command: every suite (xunit, then each conformance suite under tests/conformance)
-# against the servers tests/services/start.sh runs. Prints one summary line at the end:
+# The one test command: installs what the tests need (Debian packages, npm packages), starts
+# throwaway MariaDB, PostgreSQL and Redis on loopback (reusing any already up), and runs
+# every suite (xunit, then each conformance suite under tests/conformance). Prints one summary
+# line at the end:
 #   N passed, N failed[, N skipped]
-# Needs the services up: `tests/services/start.sh && source /tmp/sharpbench-services/env.sh`
-# (.ci/run does both). Extra arguments go to `dotnet test` (e.g. --filter Sites).
+# Extra arguments go to `dotnet test` (e.g. --filter Sites). The servers are left running for
+# the next run; `tests/services/stop.sh` stops them. SB_SERVICES_DIR picks their folder.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
-if [ -f "${SB_SERVICES_DIR:-/tmp/sharpbench-services}/env.sh" ] && [ -z "${SB_MARIADB_PORT:-}" ]; then
-  # shellcheck disable=SC1091
-  source "${SB_SERVICES_DIR:-/tmp/sharpbench-services}/env.sh"
+if ! "$here/tests/services/install.sh"; then
+  echo "installing the test prerequisites failed"
+  echo "0 passed, 1 failed"
+  exit 1
 fi
+if ! "$here/tests/services/start.sh" >/dev/null; then
+  echo "starting the test services failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+# shellcheck disable=SC1091
+source "${SB_SERVICES_DIR:-/tmp/sharpbench-services}/env.sh"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # The realtime heartbeat case waits out a full ping cycle (about 50 s); the full run includes it.
 export RT_SLOW=${RT_SLOW:-1}

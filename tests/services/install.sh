@@ -55,11 +55,5 @@ else
     log "Debian packages: all present"
 fi
 
-# ---------------------------------------------------------------------------------------
-# Node dependencies (conformance tests with frappe-js-sdk / socket.io-client)
-# TODO: install them here once tests/ has a package.json, e.g.
-#   if [[ -f tests/conformance/package-lock.json && ! -d tests/conformance/node_modules ]]; then
-#       npm ci --prefix tests/conformance
-#   fi
-# Keep the same rule: do nothing when they are already installed.
-# ---------------------------------------------------------------------------------------
+# Node packages (frappe-js-sdk, socket.io-client, ...) are installed by each conformance
+# suite's own run.sh from its package-lock.json, so a suite stays runnable on its own.
