@@ -142,6 +142,68 @@ public sealed class PermissionAttackTests(PermissionSites sites) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Kinds))]
+    public async Task Child_rows_follow_the_parents_permlevels(DbKind kind)
+    {
+        var s = sites[kind];
+        var line = TestDocTypes.Unique("Expense Line");
+        var sheet = TestDocTypes.Unique("Expense Sheet");
+        await using (var ctx = new FrappeContext(s.Server.Site, "Administrator"))
+        {
+            var cost = TestDocTypes.Field("cost", "Int");
+            cost["permlevel"] = 1;
+            await TestDocTypes.CreateAsync(ctx, line, new JsonArray(TestDocTypes.Field("item", "Data"), cost), new JsonObject { ["istable"] = 1 }, new JsonArray());
+            await TestDocTypes.CreateAsync(ctx, sheet, new JsonArray(TestDocTypes.Field("title", "Data"), TestDocTypes.Field("lines", "Table", line)), null,
+                new JsonArray(TestDocTypes.Perm("System Manager"), new JsonObject { ["role"] = "System Manager", ["permlevel"] = 1, ["read"] = 1, ["write"] = 1 },
+                    new JsonObject { ["role"] = "All", ["if_owner"] = 1, ["read"] = 1, ["write"] = 1, ["create"] = 1 }));
+        }
+        using var web = await s.Server.LoginAsync(s.Website, PermissionSites.Password);
+        var created = (JsonObject)(await OkAsync(await web.PostAsync($"/api/resource/{sheet}",
+            Json(new JsonObject { ["title"] = "trip", ["lines"] = new JsonArray(new JsonObject { ["item"] = "taxi", ["cost"] = 99 }) })), "data"))!;
+        var name = (string)created["name"]!;
+        var row = (JsonObject)created["lines"]![0]!;
+        Assert.Equal("taxi", (string?)row["item"]);
+        Assert.False(row.ContainsKey("cost"));
+        var rowName = (string)row["name"]!;
+
+        async Task<long> CostAsync(string rowId)
+        {
+            await using var db = await s.Server.DbAsync();
+            var d = db.Dialect;
+            return Convert.ToInt64(await db.ScalarAsync($"SELECT {d.Quote("cost")} FROM {d.Quote("tab" + line)} WHERE {d.Quote("name")} = @p0", [rowId]) ?? 0L,
+                System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.Equal(0L, await CostAsync(rowName));
+        await using (var ctx = new FrappeContext(s.Server.Site, "Administrator"))
+        {
+            var doc = await Documents.GetAsync(ctx, sheet, name);
+            doc.Table("lines")[0].Set("cost", 50);
+            await doc.SaveAsync(ctx);
+            await ctx.CommitAsync();
+        }
+
+        // The stored row keeps its cost; a row added by the same writer gets the default.
+        var put = (JsonObject)(await OkAsync(await web.PutAsync($"/api/resource/{sheet}/{name}", Json(new JsonObject
+        {
+            ["lines"] = new JsonArray(new JsonObject { ["name"] = rowName, ["item"] = "train", ["cost"] = 1 }, new JsonObject { ["item"] = "hotel", ["cost"] = 7 }),
+        })), "data"))!;
+        var rows = (JsonArray)put["lines"]!;
+        Assert.Equal(["train", "hotel"], rows.Select(r => (string)r!["item"]!));
+        Assert.All(rows, r => Assert.False(((JsonObject)r!).ContainsKey("cost")));
+        Assert.Equal(50L, await CostAsync(rowName));
+        Assert.Equal(0L, await CostAsync((string)rows[1]!["name"]!));
+
+        // Read through the parent: the level-1 column is dropped, and filtering on it refused.
+        var listed = (JsonArray)(await OkAsync(await web.GetAsync(Q($"/api/resource/{line}", ("parent", sheet), ("fields", "[\"item\",\"cost\"]"))), "data"))!;
+        Assert.All(listed, r => Assert.Equal(["item"], ((JsonObject)r!).Select(p => p.Key)));
+        await RefusedAsync(await web.GetAsync(Q($"/api/resource/{sheet}", ("filters", $"[[\"{line}\",\"cost\",\">\",\"10\"]]"))));
+        await RefusedAsync(await web.GetAsync(Q($"/api/resource/{sheet}", ("fields", "[\"lines.cost\"]"))));
+        using var boss = await s.Server.LoginAsync(s.Manager, PermissionSites.Password);
+        var full = (JsonObject)(await OkAsync(await boss.GetAsync($"/api/resource/{sheet}/{name}"), "data"))!;
+        Assert.Equal(50, (int?)full["lines"]![0]!["cost"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
     public async Task A_website_user_hears_nothing_of_other_users_rows(DbKind kind)
     {
         var s = sites[kind];
