@@ -114,6 +114,34 @@ public static class Permissions
         return access;
     }
 
+    /// <summary>
+    /// The permlevels at which the session user holds a right (Frappe's <c>get_permlevel_access</c>):
+    /// level N is reached when any DocPerm row at level N for one of the user's roles grants it.
+    /// Level 0 is always allowed here, because the document-level check (<see cref="AccessAsync"/>)
+    /// already decided it; <c>if_owner</c> plays no part above level 0, as in Frappe. A child
+    /// DocType is judged by the rows of the parent it is read through.
+    /// </summary>
+    public static async Task<PermLevels> LevelsAsync(FrappeContext ctx, DocTypeMeta meta, string ptype, string? parentDocType = null, CancellationToken ct = default)
+    {
+        if (!Rights.Contains(ptype))
+            throw new ArgumentException($"Unknown permission type '{ptype}'", nameof(ptype));
+        if (ctx.IsAdministrator)
+            return PermLevels.Every;
+        if (meta.IsChild)
+        {
+            var parent = string.IsNullOrEmpty(parentDocType) ? null : await Meta.FindAsync(ctx, parentDocType, ct);
+            if (parent is null || !parent.Fields.Any(f => f.IsTable && f.Options == meta.Name))
+                return PermLevels.LevelZero;
+            meta = parent;
+        }
+        var roles = await RolesAsync(ctx, null, ct);
+        var levels = new HashSet<int>();
+        foreach (var p in meta.Permissions)
+            if (p.PermLevel > 0 && roles.Contains(p.Role) && Grants(p, ptype))
+                levels.Add(p.PermLevel);
+        return levels.Count == 0 ? PermLevels.LevelZero : new PermLevels(levels);
+    }
+
     /// <summary>Whether the session user has a right on a DocType, or on one document when given.</summary>
     public static async Task<bool> HasAsync(FrappeContext ctx, DocTypeMeta meta, string ptype, Document? doc = null, string? parentDocType = null, CancellationToken ct = default)
     {

@@ -79,8 +79,12 @@ public static class ClientMethods
                 name = doctype;
             }
         }
-        return (await Documents.GetAsync(ctx, doctype, name!, ct: ct)).ToJson(includeNulls: true);
+        return await ReadableAsync(ctx, await Documents.GetAsync(ctx, doctype, name!, ct: ct), ct);
     }
+
+    /// <summary>A document as the session user may see it: fields above their permlevels left out.</summary>
+    private static async Task<JsonObject> ReadableAsync(FrappeContext ctx, Document doc, CancellationToken ct) =>
+        doc.ToJson(includeNulls: true, await FieldPermissions.ReadMaskAsync(ctx, doc, ct));
 
     /// <summary>
     /// Frappe's shapes: with a truthy <c>asDict</c> the first match as an object (<c>{}</c> when none);
@@ -101,7 +105,10 @@ public static class ClientMethods
         if (meta.Single)
         {
             var doc = await Documents.GetAsync(ctx, doctype, doctype, ct: ct);
-            keys = fields.ToList();
+            var hidden = (await FieldPermissions.ReadMaskAsync(ctx, doc, ct)).Hidden;
+            keys = fields.Where(f => !hidden.Contains(f)).ToList();
+            if (keys.Count == 0)
+                throw new PermissionError($"You do not have permission to access the fields requested from {doctype}");
             row = keys.Select(k => doc.Get(k)).ToList();
         }
         else
@@ -130,6 +137,8 @@ public static class ClientMethods
         var doc = await Documents.GetSingleAsync(ctx, doctype, ct: ct);
         if (doc.Meta.Field(field) is null)
             throw new DataError($"Field not permitted in query: {field}");
+        if ((await FieldPermissions.ReadMaskAsync(ctx, doc, ct)).Hidden.Contains(field))
+            throw new PermissionError($"You do not have permission to access field {doctype}.{field}");
         return ValueEncoding.ToJson(doc.Get(field));
     }
 
@@ -159,12 +168,12 @@ public static class ClientMethods
                 throw new DataError($"Field not permitted in query: {key}");
         var saved = await Documents.UpdateAsync(ctx, doctype, name, values, ct);
         // A child row is saved through its parent, and the answer is the parent, as in Frappe.
-        return (saved.Meta.IsChild && saved.ParentDocument is { } parent ? parent : saved).ToJson(includeNulls: true);
+        return await ReadableAsync(ctx, saved.Meta.IsChild && saved.ParentDocument is { } parent ? parent : saved, ct);
     }
 
     [Whitelist("frappe.client.insert", Methods = ["POST", "PUT"])]
     public static async Task<JsonObject> Insert(FrappeContext ctx, JsonObject doc, CancellationToken ct = default) =>
-        (await InsertOneAsync(ctx, doc, ct)).ToJson(includeNulls: true);
+        await ReadableAsync(ctx, await InsertOneAsync(ctx, doc, ct), ct);
 
     [Whitelist("frappe.client.insert_many", Methods = ["POST", "PUT"])]
     public static async Task<JsonArray> InsertMany(FrappeContext ctx, JsonArray docs, CancellationToken ct = default)
@@ -211,7 +220,7 @@ public static class ClientMethods
             throw new TimestampMismatchError("Error: Document has been modified after you have opened it. Please refresh to get the latest document.");
         var values = (JsonObject)doc.DeepClone();
         values.Remove("doctype");
-        return (await Documents.UpdateAsync(ctx, doctype, name, values, ct)).ToJson(includeNulls: true);
+        return await ReadableAsync(ctx, await Documents.UpdateAsync(ctx, doctype, name, values, ct), ct);
     }
 
     [Whitelist("frappe.client.submit", Methods = ["POST", "PUT"])]
@@ -223,14 +232,14 @@ public static class ClientMethods
         values.Remove("doctype");
         values.Remove("docstatus");
         current.Update(values);
-        return (await Documents.SubmitAsync(ctx, current, ct)).ToJson(includeNulls: true);
+        return await ReadableAsync(ctx, await Documents.SubmitAsync(ctx, current, ct), ct);
     }
 
     [Whitelist("frappe.client.cancel", Methods = ["POST", "PUT"])]
     public static async Task<JsonObject> Cancel(FrappeContext ctx, string doctype, string name, CancellationToken ct = default)
     {
         var doc = await Documents.GetAsync(ctx, doctype, name, ct: ct);
-        return (await Documents.CancelAsync(ctx, doc, ct)).ToJson(includeNulls: true);
+        return await ReadableAsync(ctx, await Documents.CancelAsync(ctx, doc, ct), ct);
     }
 
     [Whitelist("frappe.client.delete", Methods = ["DELETE", "POST"])]

@@ -91,7 +91,7 @@ public static class FrappeValueJson
             throw new NotSupportedException();
 
         public override void Write(Utf8JsonWriter writer, DocumentJson value, JsonSerializerOptions options) =>
-            value.Document.WriteTo(writer, value.IncludeNulls);
+            value.Document.WriteTo(writer, value.IncludeNulls, value.Mask);
     }
 
     private sealed class DecimalConverter : JsonConverter<decimal>

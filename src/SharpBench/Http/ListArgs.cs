@@ -97,4 +97,4 @@ public static class ListArgs
 public sealed record ListRows(ListResult Result, bool AsDict);
 
 /// <summary>A document as a response value, serialised without building a JSON tree first.</summary>
-public sealed record DocumentJson(Model.Document Document, bool IncludeNulls);
+public sealed record DocumentJson(Model.Document Document, bool IncludeNulls, Model.FieldMask? Mask = null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using SharpBench.Apps;
+using SharpBench.Auth;
 using SharpBench.Model;
 using SharpBench.Model.Queries;
 
@@ -38,20 +39,23 @@ public static class ResourceEndpoint
                 values.Remove("doctype");
                 var doc = await Documents.NewAsync(ctx, doctype, values, ct);
                 await Documents.InsertAsync(ctx, doc, ct);
-                request.Body["data"] = doc.ToJson(includeNulls: false);
+                request.Body["data"] = doc.ToJson(includeNulls: false, await FieldPermissions.ReadMaskAsync(ctx, doc, ct));
                 return;
             case ("GET", not null) when form["run_method"] is not null:
             case ("POST", not null):
                 request.Body["data"] = await RunMethodAsync(request, doctype, name, verb == "GET" ? "read" : "write", ct);
                 return;
             case ("GET", not null):
-                request.Body["data"] = new DocumentJson(await Documents.GetAsync(ctx, doctype, name, ct: ct), IncludeNulls: false);
+                var read = await Documents.GetAsync(ctx, doctype, name, ct: ct);
+                request.Body["data"] = new DocumentJson(read, IncludeNulls: false, await FieldPermissions.ReadMaskAsync(ctx, read, ct));
                 return;
             case ("PUT", not null):
                 var changes = DocumentValues(form);
                 changes.Remove("flags");
                 changes.Remove("doctype");
-                request.Body["data"] = (await Documents.UpdateAsync(ctx, doctype, name, changes, ct)).ToJson(includeNulls: false);
+                var saved = await Documents.UpdateAsync(ctx, doctype, name, changes, ct);
+                // Frappe answers a write with every field; we leave out what the writer may not read.
+                request.Body["data"] = saved.ToJson(includeNulls: false, await FieldPermissions.ReadMaskAsync(ctx, saved, ct));
                 return;
             case ("DELETE", not null):
                 await Documents.DeleteAsync(ctx, doctype, name, ct: ct);

@@ -283,38 +283,47 @@ public sealed class Document
     /// The document as Frappe serialises it (reference 4.2): standard fields, data fields in
     /// DocField order, child-row fields, <c>doctype</c>, then child tables. <c>/api/resource</c>
     /// leaves nulls out (<paramref name="includeNulls"/> false); <c>frappe.client.*</c> keeps them.
+    /// Fields in <paramref name="mask"/> (those the reader may not read) are left out entirely.
     /// </summary>
-    public JsonObject ToJson(bool includeNulls = false)
+    public JsonObject ToJson(bool includeNulls = false, FieldMask? mask = null)
     {
         var o = new JsonObject();
-        foreach (var (key, value) in JsonFields(includeNulls))
+        foreach (var (key, value) in JsonFields(includeNulls, mask))
             o[key] = ValueEncoding.ToJson(value);
         foreach (var f in Meta.TableFields)
-            o[f.FieldName] = new JsonArray(Table(f.FieldName).Select(r => (JsonNode?)r.ToJson(includeNulls)).ToArray());
+        {
+            if (mask is not null && mask.Hidden.Contains(f.FieldName))
+                continue;
+            var rowMask = mask?.ForRowsOf(f.FieldName);
+            o[f.FieldName] = new JsonArray(Table(f.FieldName).Select(r => (JsonNode?)r.ToJson(includeNulls, rowMask)).ToArray());
+        }
         return o;
     }
 
     /// <summary>As <see cref="ToJson"/>, written straight to a writer (a response) without building nodes.</summary>
-    public void WriteTo(Utf8JsonWriter writer, bool includeNulls = false)
+    public void WriteTo(Utf8JsonWriter writer, bool includeNulls = false, FieldMask? mask = null)
     {
         writer.WriteStartObject();
-        foreach (var (key, value) in JsonFields(includeNulls))
+        foreach (var (key, value) in JsonFields(includeNulls, mask))
         {
             writer.WritePropertyName(key);
             ValueEncoding.Write(writer, value);
         }
         foreach (var f in Meta.TableFields)
         {
+            if (mask is not null && mask.Hidden.Contains(f.FieldName))
+                continue;
+            var rowMask = mask?.ForRowsOf(f.FieldName);
             writer.WriteStartArray(f.FieldName);
             foreach (var row in Table(f.FieldName))
-                row.WriteTo(writer, includeNulls);
+                row.WriteTo(writer, includeNulls, rowMask);
             writer.WriteEndArray();
         }
         writer.WriteEndObject();
     }
 
     /// <summary>The scalar members of the document's JSON form, in Frappe's order (tables follow them).</summary>
-    private IEnumerable<(string Key, object? Value)> JsonFields(bool includeNulls)
+    private IEnumerable<(string Key, object? Value)> JsonFields(bool includeNulls, FieldMask? mask)
     {
         var autoincrement = Meta.Autoname == "autoincrement";
         foreach (var std in DocTypeMeta.StandardFields)
@@ -327,6 +336,8 @@ public sealed class Document
         }
         foreach (var f in Meta.DataFields)
         {
+            if (mask is not null && mask.Hidden.Contains(f.FieldName))
+                continue;
             var value = _values.GetValueOrDefault(f.FieldName);
             if (value is not null || includeNulls)
                 yield return (f.FieldName, value);

@@ -26,6 +26,22 @@ public static class Documents
         return doc;
     }
 
+    /// <summary>A new document of the DocType holding only its defaults (what a field is reset to).</summary>
+    internal static async Task<Document> BlankAsync(FrappeContext ctx, DocTypeMeta meta, CancellationToken ct)
+    {
+        var doc = await CreateAsync(ctx, meta, ct);
+        ApplyDefaults(doc, ctx);
+        return doc;
+    }
+
+    /// <summary>A new child row holding only its defaults.</summary>
+    internal static Document BlankRow(DocTypeMeta childMeta)
+    {
+        var row = new Document(childMeta);
+        ApplyDefaults(row, null);
+        return row;
+    }
+
     internal static async Task<Document> CreateAsync(FrappeContext ctx, DocTypeMeta meta, CancellationToken ct)
     {
         var children = new Dictionary<string, DocTypeMeta>(StringComparer.Ordinal);
@@ -214,6 +230,8 @@ public static class Documents
         var controller = DocEvents.ControllerOf(ctx, meta.Name);
         var fromController = controller is null ? null : await controller.AutonameAsync(ctx, doc);
         doc.Name = await Naming.NewNameAsync(ctx, doc, fromController, ct);
+        if (!doc.Flags.IgnorePermissions)
+            await FieldPermissions.ResetUnwritableAsync(ctx, doc, ct);
         PrepareChildren(ctx, doc, now, true);
 
         await DocEvents.RunAsync(ctx, doc, DocEvents.Validate);
@@ -287,6 +305,8 @@ public static class Documents
             await Permissions.CheckAsync(ctx, meta, action switch { "submit" => "submit", "cancel" => "cancel", _ => "write" }, doc, ct: ct);
         }
         CheckTimestamp(doc, current["modified"] as DateTime?);
+        if (!doc.Flags.IgnorePermissions)
+            await FieldPermissions.ResetUnwritableAsync(ctx, doc, ct);
         if (action == "update_after_submit")
             CheckUpdateAfterSubmit(doc, current);
 
@@ -395,7 +415,10 @@ public static class Documents
     {
         var meta = doc.Meta;
         if (!doc.Flags.IgnorePermissions)
+        {
             await Permissions.CheckAsync(ctx, meta, "write", ct: ct);
+            await FieldPermissions.ResetUnwritableAsync(ctx, doc, ct);
+        }
         if (doc.DocStatus != 0)
             throw new DocstatusTransitionError($"{meta.Name} is a Single DocType and cannot be submitted");
         var db = await ctx.DbAsync(ct);

@@ -24,6 +24,9 @@ internal static class RealtimeDocEvents
         if (doc.Name is null || doc.Meta.IsChild || doc.Flags.InMigrate)
             return Task.CompletedTask;
         var modified = doc.Modified ?? DateTime.Now;
-        return RealtimePublisher.NotifyUpdateAsync(ctx, doc.DocType, doc.Name, modified, listUpdate: !doc.Meta.Single);
+        // Users who read this DocType only if_owner hear about their own rows in a room of their own.
+        var ownerOnlyReaders = doc.Meta.Permissions.Any(p => p.IfOwner == 1 && p.Read == 1 && p.PermLevel == 0);
+        return RealtimePublisher.NotifyUpdateAsync(ctx, doc.DocType, doc.Name, modified, listUpdate: !doc.Meta.Single,
+            ownerRoomFor: ownerOnlyReaders ? doc.Owner : null);
     }
 }

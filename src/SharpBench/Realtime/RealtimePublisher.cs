@@ -91,16 +91,32 @@ public static class RealtimePublisher
     /// <c>Document.notify_update</c>: <c>doc_update</c> to the document's room and (unless the
     /// DocType is read-only, single or a child table) <c>list_update</c>, both after commit.
     /// </summary>
-    public static async Task NotifyUpdateAsync(FrappeContext context, string doctype, string name, DateTime modified, bool listUpdate = true)
+    public static async Task NotifyUpdateAsync(FrappeContext context, string doctype, string name, DateTime modified, bool listUpdate = true, string? ownerRoomFor = null)
     {
         await PublishAsync(context, "doc_update", new JsonObject { ["modified"] = FormatModified(modified), ["doctype"] = doctype, ["name"] = name },
             doctype: doctype, docname: name, afterCommit: true);
         if (listUpdate)
         {
-            await PublishAsync(context, "list_update", new JsonObject { ["doctype"] = doctype, ["name"] = name, ["user"] = context.User },
-                afterCommit: true);
+            var message = new JsonObject { ["doctype"] = doctype, ["name"] = name, ["user"] = context.User };
+            await PublishAsync(context, "list_update", message, afterCommit: true);
+            if (!string.IsNullOrEmpty(ownerRoomFor))
+            {
+                QueueAfterCommit(context, new RealtimeMessage
+                {
+                    Event = "list_update",
+                    Message = message.DeepClone(),
+                    Room = OwnedDocTypeRoom(doctype, ownerRoomFor),
+                    Namespace = context.Site.Name,
+                });
+            }
         }
     }
+
+    /// <summary>
+    /// The room of a DocType's list for a user who may read only their own documents of it
+    /// (<c>if_owner</c>): it hears <c>list_update</c> for the rows that user owns, and no others.
+    /// </summary>
+    public static string OwnedDocTypeRoom(string doctype, string owner) => $"doctype:{doctype}/owner:{owner}";
 
     /// <summary>Exactly as the REST API writes <c>modified</c> (the desk compares the strings).</summary>
     public static string FormatModified(DateTime value) => Model.ValueEncoding.FormatDateTime(value);

@@ -82,11 +82,14 @@ public static class DbQuery
         if (q.LimitStart < 0 || q.LimitPageLength < 0)
             throw new DataError("limit_start and limit_page_length must not be negative");
         var db = await ctx.DbAsync(ct);
-        var scope = new QueryScope(ctx, db, meta);
+        var scope = new QueryScope(ctx, db, meta, enforce: !q.IgnorePermissions);
         var where = new List<string>();
 
         if (!q.IgnorePermissions)
+        {
             where.AddRange(await PermissionConditionsAsync(scope, q.Parent, ct));
+            await scope.InitAsync(q.Parent, ct);
+        }
         else if (meta.IsChild && !string.IsNullOrEmpty(q.Parent))
             where.Add($"{scope.MainTable}.{scope.D.Quote("parenttype")} = {scope.Param(q.Parent)}");
 
@@ -146,7 +149,7 @@ public static class DbQuery
             {
                 if (alias is not null)
                     throw new DataError($"Field not permitted in query: {field}");
-                items.AddRange(AllColumns(scope.Main).Select(c => scope.MainColumn(c)).Select(c => new SelectItem(c.Sql, c.Key, c.Kind, false)));
+                items.AddRange(AllColumns(scope.Main).Select(c => scope.MainColumn(c)).Where(c => !c.Hidden).Select(c => new SelectItem(c.Sql, c.Key, c.Kind, false)));
                 continue;
             }
             if (m.Groups["fn"].Success)
@@ -164,6 +167,9 @@ public static class DbQuery
                 else
                 {
                     var col = await ResolveMatchAsync(scope, m, ct);
+                    // As Frappe does, a field the user may not read is dropped from the select.
+                    if (col.Hidden)
+                        continue;
                     arg = col.Sql;
                     argKind = col.Kind;
                 }
@@ -178,8 +184,13 @@ public static class DbQuery
                 continue;
             }
             var c = await ResolveMatchAsync(scope, m, ct);
+            if (c.Hidden)
+                continue;
             items.Add(new SelectItem(c.Sql, alias ?? c.Key, c.Kind, false));
         }
+        // Frappe would go on with what is left; with nothing left there is nothing to answer.
+        if (items.Count == 0)
+            throw new PermissionError($"You do not have permission to access the fields requested from {scope.Main.Name}");
         return items;
     }
 
@@ -245,7 +256,7 @@ public static class DbQuery
                 var fn = m.Groups["fn"].Value.ToUpperInvariant();
                 var distinct = m.Groups["distinct"].Success ? "DISTINCT " : "";
                 expr = m.Groups["star"].Success ? (fn == "COUNT" ? "COUNT(*)" : throw new DataError("Illegal SQL Query"))
-                    : $"{fn}({distinct}{(await ResolveClauseColumnAsync(scope, m, what, ct)).Sql})";
+                    : $"{fn}({distinct}{QueryScope.Readable(await ResolveClauseColumnAsync(scope, m, what, ct)).Sql})";
             }
             else if (m.Groups["plain"].Success && items is not null
                 && items.FirstOrDefault(i => i.Key == SqlText.Unquote(m.Groups["plain"].Value) && (i.Aggregate || !QueryScope.IsColumn(scope.Main, i.Key))) is { } aliased)
@@ -254,7 +265,7 @@ public static class DbQuery
             }
             else
             {
-                expr = (await ResolveClauseColumnAsync(scope, m, what, ct)).Sql;
+                expr = QueryScope.Readable(await ResolveClauseColumnAsync(scope, m, what, ct)).Sql;
             }
             result.Add(expr + dir);
         }
@@ -276,7 +287,7 @@ public static class DbQuery
             var meta = scope.MetaOfAlias(alias)!;
             if (!QueryScope.IsColumn(meta, col))
                 throw new DataError($"Field not permitted in query: {col}");
-            return new ColumnRef($"{alias}.{scope.D.Quote(col)}", FieldValue.KindOf(meta, col), meta, col, col);
+            return new ColumnRef($"{alias}.{scope.D.Quote(col)}", FieldValue.KindOf(meta, col), meta, col, col, scope.IsHidden(alias, col));
         }
         return await ResolveMatchAsync(scope, m, ct);
     }
@@ -289,6 +300,9 @@ public static class DbQuery
             field = "modified";
         var dir = string.Equals(meta.SortOrder?.Trim(), "ASC", StringComparison.OrdinalIgnoreCase) ? "ASC" : "DESC";
         var col = scope.MainColumn(field);
+        // Sorting by a field the user may not read would reveal its order.
+        if (col.Hidden)
+            col = scope.MainColumn("modified");
         // PostgreSQL refuses ORDER BY on a column missing from a DISTINCT select list.
         if (distinct && !items.Any(i => i.Sql == col.Sql))
             return [];

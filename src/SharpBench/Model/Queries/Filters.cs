@@ -106,7 +106,7 @@ internal static partial class Filters
             col = await scope.ResolveInDocTypeAsync(c.DocType, plain, ct);
         else
             col = await scope.ResolveAsync(table, prefix, plain, retarget: true, ct);
-        return await SqlAsync(scope, col, op, c.Value, ct);
+        return await SqlAsync(scope, QueryScope.Readable(col), op, c.Value, ct);
     }
 
     private static async Task<string> SqlAsync(QueryScope s, ColumnRef col, string op, JsonNode? value, CancellationToken ct)

@@ -4,18 +4,25 @@ using SharpBench.Data;
 
 namespace SharpBench.Model.Queries;
 
-/// <summary>A column a query may use, resolved against meta: its SQL, its storage and where it lives.</summary>
-internal sealed record ColumnRef(string Sql, ColumnKind? Kind, DocTypeMeta Meta, string Field, string Key);
+/// <summary>A column a query may use, resolved against meta: its SQL, its storage and where it lives.
+/// <c>Hidden</c>: the user may not read it (permlevel), so it may be neither shown nor filtered on.</summary>
+internal sealed record ColumnRef(string Sql, ColumnKind? Kind, DocTypeMeta Meta, string Field, string Key, bool Hidden = false);
 
 /// <summary>
 /// The tables of one list query (the DocType, child tables and linked DocTypes joined on demand)
 /// and its parameters. Every identifier that reaches SQL is resolved here against meta, so no
-/// client text is ever spliced into a query.
+/// client text is ever spliced into a query. When permissions apply (<paramref name="enforce"/>),
+/// a linked DocType is joined with exactly the rows a direct read of it would give (none: 403;
+/// <c>if_owner</c>: only the user's own rows), and every column knows whether the user may read it.
 /// </summary>
-internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta main)
+internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta main, bool enforce)
 {
     private readonly Dictionary<string, string> _joins = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DocTypeMeta> _joinMetas = new(StringComparer.Ordinal);
+
+    // By table alias: the fields the user may not read; aliases reached through a hidden field hide all.
+    private readonly Dictionary<string, IReadOnlySet<string>> _hidden = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _hiddenWhole = new(StringComparer.Ordinal);
 
     public FrappeContext Context { get; } = ctx;
     public SqlDialect D { get; } = db.Dialect;
@@ -24,6 +31,21 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
     public string MainTable => D.Quote(Main.TableName);
     public IEnumerable<string> Joins => _joins.Values;
     public bool HasJoins => _joins.Count > 0;
+    public bool Enforce { get; } = enforce;
+
+    /// <summary>Learns which fields of the DocType itself the user may not read (a child table through <paramref name="parent"/>).</summary>
+    public async Task InitAsync(string? parent, CancellationToken ct)
+    {
+        if (Enforce)
+            _hidden[MainTable] = await FieldPermissions.DeniedAsync(Context, Main, "read", Main.IsChild ? parent : null, ct);
+    }
+
+    public bool IsHidden(string alias, string field) =>
+        _hiddenWhole.Contains(alias) || (_hidden.TryGetValue(alias, out var h) && h.Contains(field));
+
+    /// <summary>Refuses a column the user may not read where it would steer the query (filters, order, group).</summary>
+    public static ColumnRef Readable(ColumnRef col) =>
+        col.Hidden ? throw new PermissionError($"You do not have permission to access field {col.Meta.Name}.{col.Field}") : col;
 
     /// <summary>The DocTypes joined so far, by the table name a client may write (<c>tabX</c>).</summary>
     public bool IsPartOfQuery(string docType) => docType == Main.Name || _joinMetas.Values.Any(m => m.Name == docType);
@@ -39,14 +61,14 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
         || (meta.IsChild ? DocTypeMeta.ChildFields.Contains(field) : DocTypeMeta.MetaFields.Contains(field))
         || meta.Field(field)?.Storage is not null;
 
-    private static ColumnRef Column(string alias, DocTypeMeta meta, string field, string key, SqlDialect d) =>
-        new($"{alias}.{d.Quote(field)}", FieldValue.KindOf(meta, field), meta, field, key);
+    private ColumnRef Column(string alias, DocTypeMeta meta, string field, string key) =>
+        new($"{alias}.{D.Quote(field)}", FieldValue.KindOf(meta, field), meta, field, key, IsHidden(alias, field));
 
     public ColumnRef MainColumn(string field, string? key = null)
     {
         if (!IsColumn(Main, field))
             throw new DataError($"Field not permitted in query: {field}");
-        return Column(MainTable, Main, field, key ?? field, D);
+        return Column(MainTable, Main, field, key ?? field);
     }
 
     /// <summary>
@@ -71,19 +93,19 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
                 var (alias, meta) = await ChildJoinAsync(f, ct);
                 if (!IsColumn(meta, field))
                     throw new DataError($"Field not permitted in query: {prefix}.{field}");
-                return Column(alias, meta, field, $"{prefix}.{field}", D);
+                return Column(alias, meta, field, $"{prefix}.{field}");
             }
             if (f is not null && f.FieldType == "Link" && !string.IsNullOrEmpty(f.Options))
             {
                 var (alias, meta) = await LinkJoinAsync(f, ct);
                 if (!IsColumn(meta, field))
                     throw new DataError($"Field not permitted in query: {prefix}.{field}");
-                return Column(alias, meta, field, $"{prefix}.{field}", D);
+                return Column(alias, meta, field, $"{prefix}.{field}");
             }
             throw new DataError($"Field not permitted in query: {prefix}.{field}");
         }
         if (IsColumn(Main, field))
-            return Column(MainTable, Main, field, field, D);
+            return Column(MainTable, Main, field, field);
         if (retarget)
         {
             foreach (var tf in Main.Fields.Where(f => f.IsTable && !string.IsNullOrEmpty(f.Options)))
@@ -92,7 +114,7 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
                 if (child is not null && child.Field(field)?.Storage is not null)
                 {
                     var (alias, meta) = await ChildJoinAsync(tf, ct);
-                    return Column(alias, meta, field, field, D);
+                    return Column(alias, meta, field, field);
                 }
             }
         }
@@ -109,7 +131,7 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
         var (alias, meta) = await ChildJoinAsync(tf, ct);
         if (!IsColumn(meta, field))
             throw new DataError($"Field not permitted in query: {field}");
-        return Column(alias, meta, field, field, D);
+        return Column(alias, meta, field, field);
     }
 
     /// <summary>The alias of a DocType already in the query (for <c>tabX.col</c> in order/group by).</summary>
@@ -134,6 +156,13 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
         _joins[alias] = $"LEFT JOIN {D.Quote(meta.TableName)} {alias} ON {alias}.{D.Quote("parent")} = {MainTable}.{D.Quote("name")}"
             + $" AND {alias}.{D.Quote("parenttype")} = {Param(Main.Name)} AND {alias}.{D.Quote("parentfield")} = {Param(tf.FieldName)}";
         _joinMetas[alias] = meta;
+        if (Enforce)
+        {
+            // A child table's fields follow the parent's permlevels; a hidden table hides its rows.
+            _hidden[alias] = await FieldPermissions.DeniedAsync(Context, meta, "read", Main.Name, ct);
+            if (IsHidden(MainTable, tf.FieldName))
+                _hiddenWhole.Add(alias);
+        }
         return (alias, meta);
     }
 
@@ -145,10 +174,22 @@ internal sealed class QueryScope(FrappeContext ctx, Database db, DocTypeMeta mai
         var meta = await Meta.FindAsync(Context, lf.Options!, ct) ?? throw new DataError($"DocType {lf.Options} not found");
         if (meta.Single || meta.IsVirtual == 1)
             throw new DataError($"Field not permitted in query: {lf.FieldName} links to {meta.Name}, which has no table");
-        // A linked DocType's values are only shown to users who may read it.
-        if (await Permissions.AccessAsync(Context, meta, "read", null, ct) == Access.None)
-            throw new PermissionError($"No permission for {meta.Name}");
-        _joins[alias] = $"LEFT JOIN {D.Quote(meta.TableName)} {alias} ON {alias}.{D.Quote("name")} = {MainTable}.{D.Quote(lf.FieldName)}";
+        var on = $"{alias}.{D.Quote("name")} = {MainTable}.{D.Quote(lf.FieldName)}";
+        if (Enforce)
+        {
+            // A linked DocType shows exactly what reading it directly would: nothing without read
+            // permission, only the user's own rows under if_owner (other rows join as NULLs, so a
+            // filter on them matches nothing), and none of the fields above the user's permlevels.
+            var access = await Permissions.AccessAsync(Context, meta, "read", null, ct);
+            if (access == Access.None)
+                throw new PermissionError($"No permission for {meta.Name}");
+            if (access == Access.OwnerOnly)
+                on += $" AND {alias}.{D.Quote("owner")} = {Param(Context.User)}";
+            _hidden[alias] = await FieldPermissions.DeniedAsync(Context, meta, "read", null, ct);
+            if (IsHidden(MainTable, lf.FieldName))
+                _hiddenWhole.Add(alias);
+        }
+        _joins[alias] = $"LEFT JOIN {D.Quote(meta.TableName)} {alias} ON {on}";
         _joinMetas[alias] = meta;
         return (alias, meta);
     }

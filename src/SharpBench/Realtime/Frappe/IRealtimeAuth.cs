@@ -18,7 +18,8 @@ public interface IRealtimeAuth
 /// <summary>Read permission as Frappe's <c>can_subscribe_doctype</c> / <c>can_subscribe_doc</c> decide it.</summary>
 public interface IRealtimePermissions
 {
-    Task<bool> CanReadDocTypeAsync(Site site, string user, string doctype, CancellationToken ct = default);
+    /// <summary>How much of a DocType the user may read: all of it, only their own rows (<c>if_owner</c>), or none.</summary>
+    Task<Auth.Access> DocTypeReadAccessAsync(Site site, string user, string doctype, CancellationToken ct = default);
 
     Task<bool> CanReadDocAsync(Site site, string user, string doctype, string name, CancellationToken ct = default);
 }

@@ -64,14 +64,25 @@ public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IReal
 
         socket.On("doctype_subscribe", async e =>
         {
-            if (e.String(0) is { } dt && await Safe(() => permissions.CanReadDocTypeAsync(site, user.User, dt)))
-                socket.Join("doctype:" + dt);
+            if (e.String(0) is { } dt)
+            {
+                // Frappe lets an if_owner reader into the whole DocType's room, which tells them of
+                // every row; they get a room that hears only about rows they own.
+                var access = await Safe(() => permissions.DocTypeReadAccessAsync(site, user.User, dt), Auth.Access.None);
+                if (access == Auth.Access.All)
+                    socket.Join("doctype:" + dt);
+                else if (access == Auth.Access.OwnerOnly)
+                    socket.Join(RealtimePublisher.OwnedDocTypeRoom(dt, user.User));
+            }
             e.Ack();
         });
         socket.On("doctype_unsubscribe", e =>
         {
             if (e.String(0) is { } dt)
+            {
                 socket.Leave("doctype:" + dt);
+                socket.Leave(RealtimePublisher.OwnedDocTypeRoom(dt, user.User));
+            }
             e.Ack();
             return Task.CompletedTask;
         });
@@ -139,7 +150,9 @@ public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IReal
         };
     }
 
-    private async Task<bool> Safe(Func<Task<bool>> check)
+    private Task<bool> Safe(Func<Task<bool>> check) => Safe(check, false);
+
+    private async Task<T> Safe<T>(Func<Task<T>> check, T refused)
     {
         try
         {
@@ -149,7 +162,7 @@ public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IReal
         {
             // Refused subscriptions are silent in Frappe too; keep a trace for the operator.
             log.LogWarning("Realtime permission check failed: {Error}", e.Message);
-            return false;
+            return refused;
         }
     }
 

@@ -141,6 +141,21 @@ test("doctype and doc subscriptions deliver list_update and doc_update; refused 
   alice.close(); carol.close();
 });
 
+test("a Website User's doctype_subscribe(User) hears nothing when a user is created (issue 20, finding 7)", async () => {
+  const alice = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports: ["websocket"] }));
+  const carol = await h.connected(h.connect({ sid: "carolsid0000000000000001", transports: ["websocket"] }));
+  await h.send(alice, "doctype_subscribe", "User");
+  await h.send(carol, "doctype_subscribe", "User");
+  const aList = h.collect(alice, "list_update"), cList = h.collect(carol, "list_update");
+  // A real save in another process (the bench CLI), announced through Redis as a web worker would.
+  const dave = `dave-${Date.now()}@example.com`;
+  h.bench(s.root, ["--site", s.site, "add-user", dave, "--first-name", "Dave"]);
+  await h.waitFor(() => aList.some((m) => m.name === dave), 10000);
+  await h.sleep(300);
+  assert.deepEqual(cList, [], "User is for System Managers: a Website User joins no room for it");
+  alice.close(); carol.close();
+});
+
 test("doc_open / doc_close tell the open_doc room who is viewing", async () => {
   const alice = await h.connected(h.connect({ sid: "alicesid0000000000000001", transports: ["websocket"] }));
   const bob = await h.connected(h.connect({ sid: "bobsid00000000000000001" }));
