@@ -36,7 +36,8 @@ public static class MultipartForm
             {
                 if (++parts > FormLimits.MaxParts)
                     throw new RequestTooLargeException();
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     throw new ValidationError("Invalid request arguments: a multipart part has no form-data Content-Disposition");
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (disposition.IsFileDisposition())
