@@ -235,7 +235,11 @@ public sealed class UploadTests : IAsyncLifetime
         Assert.Equal("PermissionError", (string?)(await BodyAsync(r))["exc_type"]);
         var b64 = await jane.PostAsync("/api/method/frappe.client.attach_file", Json(new JsonObject
         {
-            ["filename"] = "x.txt", ["filedata"] = "eA==", ["decode_base64"] = 1, ["doctype"] = "ToDo", ["docname"] = todo,
+            ["filename"] = "x.txt",
+            ["filedata"] = "eA==",
+            ["decode_base64"] = 1,
+            ["doctype"] = "ToDo",
+            ["docname"] = todo,
         }));
         Assert.Equal(HttpStatusCode.Forbidden, b64.StatusCode);
         Assert.Equal(before, await SnapshotAsync(_server));
