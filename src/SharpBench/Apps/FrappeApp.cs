@@ -22,6 +22,7 @@ public sealed class FrappeApp : App
     {
         ["DocType"] = new CoreApp.DocTypeController(),
         ["User"] = new CoreApp.UserController(),
+        ["File"] = new CoreApp.FileController(),
     };
 
     public override SchedulerEvents SchedulerEvents => SchedulingMethods.CoreEvents;

@@ -24,6 +24,37 @@ public static class RequestAuth
         await HeaderAuthAsync(request, ct);
     }
 
+    /// <summary>
+    /// Whether the request carries a live session cookie or a valid API key, checked before its
+    /// body is read (which decides the body's limits) and without touching the request's state.
+    /// </summary>
+    public static async Task<bool> HasCredentialsAsync(FrappeRequest request, CancellationToken ct)
+    {
+        var sid = request.Http.Request.Cookies["sid"];
+        if (!string.IsNullOrEmpty(sid) && sid != "Guest" && await SessionStore.GetAsync(request.Context, sid, ct) is not null)
+            return true;
+        var parts = request.Http.Request.Headers.Authorization.ToString().Split(' ');
+        if (parts.Length != 2)
+            return false;
+        string credential;
+        try
+        {
+            credential = parts[0].ToLowerInvariant() switch
+            {
+                "token" => parts[1],
+                "basic" => DecodeBasic(parts[1]),
+                _ => "",
+            };
+        }
+        catch (InvalidAuthorizationToken)
+        {
+            return false;
+        }
+        var pair = credential.Split(':');
+        return pair.Length == 2
+            && await ApiKeyAuth.FindUserAsync(await request.Context.DbAsync(ct), request.Site, pair[0], pair[1], ct) is not null;
+    }
+
     private static async Task ResumeAsync(FrappeRequest request, CancellationToken ct)
     {
         var sid = request.Http.Request.Cookies["sid"];

@@ -27,7 +27,8 @@ public static class ApiPipeline
         {
             if (site.Config.GetBool("maintenance_mode"))
                 throw new SessionStopped("Session Stopped");
-            request.Form = await FormDict.ReadAsync(http.Request, site.Config.GetInt("max_request_size") ?? FormDict.DefaultMaxBodyBytes, ct);
+            var limits = await FormLimits.ForAsync(request, site.Config.GetInt("max_request_size") ?? FormDict.DefaultMaxBodyBytes, ct);
+            request.Form = await FormDict.ReadAsync(http.Request, limits, request.Files, ct);
             await RequestAuth.AuthenticateAsync(request, ct);
             await handler(request, ct);
             if (request.IsWrite || request.ForceCommit)
@@ -50,12 +51,14 @@ public static class ApiPipeline
         catch (RequestTooLargeException)
         {
             await SafeRollbackAsync(context, log);
+            DeleteStaged(request);
             await WerkzeugPages.TooLargeAsync(http.Response);
             return;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             await SafeRollbackAsync(context, log);
+            DeleteStaged(request);
             return;
         }
         catch (Exception e)
@@ -66,6 +69,7 @@ public static class ApiPipeline
                 log?.LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
             ErrorEnvelope.Fill(request, e, site.Config.GetBool("developer_mode"));
         }
+        DeleteStaged(request);
         SessionCookies.Write(request, expiry);
         if (request.Writer is not null && !failed)
         {
@@ -77,6 +81,13 @@ public static class ApiPipeline
         if (Model.Queries.DebugLog.Of(context) is { Count: > 0 } debug)
             request.Body["_debug_messages"] = System.Text.Json.JsonSerializer.Serialize(debug, FrappeJson.Options);
         await ResponseWriter.WriteJsonAsync(http.Response, request.Status, request.Body);
+    }
+
+    private static void DeleteStaged(FrappeRequest request)
+    {
+        foreach (var file in request.Files)
+            file.Dispose();
+        request.Files.Clear();
     }
 
     // One logger per host (tests run several hosts in one process), not one per request.

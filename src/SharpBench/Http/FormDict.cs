@@ -16,8 +16,16 @@ public static class FormDict
     /// <summary>Largest non-upload body we read; bigger ones get Werkzeug's 413 page.</summary>
     public const long DefaultMaxBodyBytes = 8L * 1024 * 1024;
 
-    public static async Task<JsonObject> ReadAsync(HttpRequest request, long maxBodyBytes, CancellationToken ct)
+    public static Task<JsonObject> ReadAsync(HttpRequest request, long maxBodyBytes, CancellationToken ct) =>
+        ReadAsync(request, FormLimits.Plain(maxBodyBytes), [], ct);
+
+    /// <summary>
+    /// The form_dict; a multipart body's file parts are streamed to disk into <paramref name="files"/>
+    /// (see <see cref="MultipartForm"/>), never held in memory.
+    /// </summary>
+    public static async Task<JsonObject> ReadAsync(HttpRequest request, FormLimits limits, List<UploadedFile> files, CancellationToken ct)
     {
+        var maxBodyBytes = limits.MaxBodyBytes;
         var form = new JsonObject();
         if (IsJson(request.ContentType) && request.ContentLength != 0)
         {
@@ -27,9 +35,16 @@ public static class FormDict
         }
         foreach (var (key, values) in request.Query)
             Add(form, key, values);
-        if (request.HasFormContentType && !IsJson(request.ContentType))
+        if (FormLimits.IsMultipart(request.ContentType) && request.HasFormContentType)
         {
-            if (request.ContentLength > maxBodyBytes && !IsMultipart(request.ContentType))
+            // Parts are read only when the request's limits were worked out for a multipart body.
+            if (limits.StagingFolder is null)
+                throw new RequestTooLargeException();
+            await MultipartForm.ReadAsync(request, limits, form, files, ct);
+        }
+        else if (request.HasFormContentType && !IsJson(request.ContentType))
+        {
+            if (request.ContentLength > maxBodyBytes)
                 throw new RequestTooLargeException();
             IFormCollection fields;
             try
@@ -94,9 +109,6 @@ public static class FormDict
         return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
-
-    private static bool IsMultipart(string? contentType) =>
-        contentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
 
     private static void Add(JsonObject form, string key, StringValues values)
     {

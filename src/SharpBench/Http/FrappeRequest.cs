@@ -18,6 +18,9 @@ public sealed class FrappeRequest(HttpContext http, Site site, FrappeContext con
     public FrappeContext Context { get; } = context;
     public JsonObject Form { get; set; } = [];
 
+    /// <summary>The multipart body's file parts, staged on disk; deleted after the request unless a handler moved them.</summary>
+    public List<UploadedFile> Files { get; } = [];
+
     /// <summary>The response dictionary, in key order; serialised as the body unless <see cref="Writer"/> is set.</summary>
     public Dictionary<string, object?> Body { get; } = new(StringComparer.Ordinal);
 

@@ -17,6 +17,7 @@ public static class WebServer
     public static readonly List<IWebModule> Modules =
     [
         new ApiModule(),
+        new Files.FilesModule(),
     ];
 
     /// <summary>

@@ -51,6 +51,14 @@ public sealed class SiteConfig
         _ => null,
     };
 
+    public long? GetLong(string key) => Values[key] switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var l) => l,
+        JsonValue v when v.TryGetValue<double>(out var d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
+        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, out var p) => p,
+        _ => null,
+    };
+
     /// <summary>Frappe's truthiness: 1, true, "1", "true" are on; absent, 0, false, "" are off.</summary>
     public bool GetBool(string key) => Values[key] switch
     {

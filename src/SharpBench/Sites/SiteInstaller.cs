@@ -52,7 +52,19 @@ public static class SiteInstaller
             foreach (var meta in app.DocTypes())
                 await Model.DocTypeRows.WriteAsync(db, meta, now, ct);
         }
+        await MakeHomeFolderAsync(db, now, ct);
         await db.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The File folders every site has (Frappe's <c>make_home_folder</c>): <c>Home</c>, and
+    /// <c>Home/Attachments</c> where files attached to documents go. Migrate adds them to older sites.
+    /// </summary>
+    private static async Task MakeHomeFolderAsync(Database db, DateTime now, CancellationToken ct)
+    {
+        await InsertIfMissingAsync(db, "tabFile", "Home", now, new() { ["file_name"] = "Home", ["is_folder"] = 1, ["is_home_folder"] = 1 }, ct);
+        await InsertIfMissingAsync(db, "tabFile", "Home/Attachments", now,
+            new() { ["file_name"] = "Attachments", ["folder"] = "Home", ["is_folder"] = 1, ["is_attachments_folder"] = 1 }, ct);
     }
 
     private static async Task InsertIfMissingAsync(Database db, string table, string name, DateTime now, Dictionary<string, object?> values, CancellationToken ct)

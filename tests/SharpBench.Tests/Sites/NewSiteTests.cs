@@ -71,11 +71,18 @@ public class NewSiteTests
         if (kind == DbKind.Postgres)
             args.AddRange(["--db-root-username", TestServices.PostgresRootUser, "--db-root-password", TestServices.PostgresRootPassword]);
 
+        // Uploaded files travel with their site into the archive, as in Frappe.
+        await File.WriteAllTextAsync(Path.Combine(site.Path, "public", "files", "logo.txt"), "public bytes");
+        await File.WriteAllTextAsync(Path.Combine(site.Path, "private", "files", "contract.txt"), "private bytes");
+
         var r = await BenchCli.RunAsync(b.Root, [.. args]);
 
         Assert.True(r.ExitCode == 0, r.Output);
         Assert.False(Directory.Exists(site.Path));
-        Assert.True(File.Exists(Path.Combine(b.Bench.ArchivedSitesPath, site.Name, "site_config.json")));
+        var archived = Path.Combine(b.Bench.ArchivedSitesPath, site.Name);
+        Assert.True(File.Exists(Path.Combine(archived, "site_config.json")));
+        Assert.Equal("public bytes", await File.ReadAllTextAsync(Path.Combine(archived, "public", "files", "logo.txt")));
+        Assert.Equal("private bytes", await File.ReadAllTextAsync(Path.Combine(archived, "private", "files", "contract.txt")));
         Assert.Null(b.Bench.DefaultSite);
         if (kind != DbKind.Sqlite)
             Assert.False(await TempBench.Admin(kind).DatabaseExistsAsync(dbName));

@@ -259,3 +259,45 @@ describe(`call (${dbKind})`, () => {
     assert.equal(err.exc_type, 'PermissionError');
   });
 });
+
+describe(`file (${dbKind})`, () => {
+  test('file.uploadFile streams a file with progress, and it is served back byte-identical', async () => {
+    const bytes = new Uint8Array(3 * 1024 * 1024);
+    for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 31 + 7) & 0xff;
+    const todo = await admin.db().createDoc('ToDo', { description: 'has an attachment' });
+    const progress = [];
+    const res = await admin.file().uploadFile(new File([bytes], 'sdk upload.bin'),
+      { isPrivate: false, doctype: 'ToDo', docname: todo.name, fieldname: 'description' },
+      (loaded, total) => progress.push([loaded, total]));
+    const file = res.data.message;
+    assert.equal(file.doctype, 'File');
+    assert.equal(file.file_url, '/files/sdk upload.bin');
+    assert.equal(file.file_size, bytes.length);
+    assert.equal(file.is_private, 0);
+    assert.equal(file.attached_to_doctype, 'ToDo');
+    assert.equal(file.attached_to_name, todo.name);
+    assert.ok(progress.length > 0, 'the progress callback ran');
+    assert.equal(progress.at(-1)[0], progress.at(-1)[1]);
+
+    const served = await fetch(`${bench.url}/files/sdk%20upload.bin`);
+    assert.equal(served.status, 200);
+    assert.deepEqual(new Uint8Array(await served.arrayBuffer()), bytes);
+  });
+
+  test('a private upload is served to its owner only', async () => {
+    const res = await admin.file().uploadFile(new File(['private words'], 'private.txt'), { isPrivate: true });
+    const file = res.data.message;
+    assert.equal(file.file_url, '/private/files/private.txt');
+    assert.equal(file.is_private, 1);
+    const anonymous = await fetch(`${bench.url}/private/files/private.txt`);
+    assert.equal(anonymous.status, 403);
+    const mine = await admin.axios.get('/private/files/private.txt', { responseType: 'text' });
+    assert.equal(mine.data, 'private words');
+  });
+
+  test('a Guest upload is refused with PermissionError', async () => {
+    const err = await failure(new FrappeApp(bench.url).file().uploadFile(new File(['x'], 'guest.txt'), {}));
+    assert.equal(err.httpStatus, 403);
+    assert.equal(err.exc_type, 'PermissionError');
+  });
+});
