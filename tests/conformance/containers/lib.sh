@@ -27,7 +27,7 @@ show_logs() {
   echo "# --- docker compose ps ($P)"
   dc ps -a --format '{{.Service}} {{.State}} {{.Status}}' 2>&1 | sed 's/^/#   /'
   echo "# --- logs ($P${*:+: $*}), last 30 lines each"
-  dc logs --no-color --tail 30 "$@" 2>&1 | sed 's/^/#   /'
+  dc --ansi never logs --no-color --tail 30 "$@" 2>&1 | sed 's/^/#   /'
 }
 
 # check NAME FUNCTION [ARGS...]: runs the function; it returns non-zero and prints the reason on
