@@ -22,9 +22,29 @@ configurator_blocks() {
   grep -F "configurator:" <<<"$out" | tail -1
 }
 
+# The configurator of the image as built (only the core app in apps/) writes what frappe_docker's
+# does: numbers for db_port and socketio_port, redis URLs, redis_socketio = redis_queue, apps.txt.
+configurator_writes() {
+  dc run --rm configurator >"$work/configurator.log" 2>&1 || { tail -5 "$work/configurator.log"; return 1; }
+  local cfg apps
+  cfg=$(dc run --rm --no-deps --entrypoint cat configurator sites/common_site_config.json) || return 1
+  apps=$(dc run --rm --no-deps --entrypoint cat configurator sites/apps.txt) || return 1
+  jq -e '.db_host == "db" and .db_port == 3306 and .socketio_port == 9000 and .redis_cache == "redis://redis-cache:6379"
+    and .redis_queue == "redis://redis-queue:6379" and .redis_socketio == .redis_queue' <<<"$cfg" >/dev/null \
+    || { echo "common_site_config.json: $cfg"; return 1; }
+  [ "$apps" = frappe ] || { echo "apps.txt: $apps"; return 1; }
+  echo "$cfg" | jq -c .
+}
+
 run_fault_checks() {
   local port
   port=$(free_port)
+  use_project sbct-configurator "$(env_with "$work/example.env" "HTTP_PUBLISH_PORT=$port")" "$port" \
+    compose.yaml overrides/compose.mariadb.yaml overrides/compose.redis.yaml overrides/compose.noproxy.yaml
+  dc down -v --remove-orphans >/dev/null 2>&1
+  check "configurator: db_port and socketio_port as numbers, redis URLs, apps.txt (image as built)" configurator_writes
+  dc down -v --remove-orphans >/dev/null 2>&1
+
   # A database host that does not exist (an external DB_HOST typed wrong).
   use_project sbct-fault "$(stack_env fault "$port" DB_HOST=db.invalid DB_PORT=3306 CONFIGURATOR_WAIT=4)" "$port" \
     compose.yaml overrides/compose.redis.yaml overrides/compose.noproxy.yaml
