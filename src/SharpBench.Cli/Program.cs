@@ -5,8 +5,10 @@ using SharpBench.Cli.Commands;
 SharpBench.Jobs.JobsSetup.Register();
 
 // Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
-// hooks and methods matter to serve, migrate and new-site as much as to the worker.
-WorkerCommand.LoadApps(CliContext.Bench());
+// hooks and methods matter to serve, migrate and new-site as much as to the worker. A
+// healthcheck, run every few seconds in each container, needs none of them.
+if (args is not ["health", ..])
+    WorkerCommand.LoadApps(CliContext.Bench());
 
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);
@@ -33,6 +35,7 @@ foreach (var command in new Command[]
     TriggerSchedulerEventCommand.Create(),
     ScheduleCommand.Create(),
     CreateRqUsersCommand.Create(),
+    HealthCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

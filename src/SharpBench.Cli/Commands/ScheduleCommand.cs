@@ -31,7 +31,8 @@ public static class ScheduleCommand
             var logger = loggers.CreateLogger("bench.schedule");
             Niceness.RaiseForBackgroundRole(bench, logger);
             using var stop = new ShutdownSignal();
-            var leadership = new SchedulerLeadership(RedisConnections.Get(settings.RedisQueue), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger);
+            var leadership = new SchedulerLeadership(RedisConnections.Get(settings.RedisQueue), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger,
+                SchedulerLeadership.HeartbeatKeyFor(settings.BenchId));
             var scheduler = new Scheduler(bench, BackgroundJobSink.Instance, TimeProvider.System, logger) { MayRun = () => leadership.IsLeader };
             using var service = new SchedulerService(scheduler, tick, leadership, TimeProvider.System, logger);
             await service.StartAsync(CancellationToken.None);

@@ -12,12 +12,24 @@ public static class ServeCommand
     {
         var port = PortOption();
         var bind = new Option<string>("--bind") { Description = "Address to listen on", DefaultValueFactory = _ => "0.0.0.0" };
-        var command = new Command("serve", "Run the web backend (the compose 'backend' service)") { port, bind };
+        var timeout = new Option<int?>("--timeout")
+        {
+            Description = "Seconds a request may run (gunicorn's --timeout, GUNICORN_TIMEOUT in the image): then it is cancelled and answered 504 (default: no limit)",
+        };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is <= 0)
+                r.AddError("--timeout must be a positive number of seconds.");
+        });
+        var command = new Command("serve", "Run the web backend (the compose 'backend' service)") { port, bind, timeout };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
             bench.EnsureLayout();
+            var limit = parse.GetValue(timeout);
             var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)));
+            if (limit is { } seconds)
+                RequestTimeout.Use(app, TimeSpan.FromSeconds(seconds));
             await app.RunAsync();
             return 0;
         }));

@@ -26,7 +26,8 @@ public static class SchedulerHosting
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("bench.schedule");
             var leadership = settings.RedisQueue is { } url
-                ? new SchedulerLeadership(RedisConnections.Get(url), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger)
+                ? new SchedulerLeadership(RedisConnections.Get(url), SchedulerLeadership.KeyFor(settings.BenchId), lease, logger,
+                SchedulerLeadership.HeartbeatKeyFor(settings.BenchId))
                 : null;
             var scheduler = new Scheduler(bench, BackgroundJobSink.Instance, TimeProvider.System, logger)
             {

@@ -9,8 +9,10 @@ namespace SharpBench.Scheduling;
 /// (SET NX PX); the leader renews it (compare-and-renew in Lua) every third of the lease. A
 /// leader that cannot renew stops scheduling before its lease runs out, so two schedulers never
 /// run at once, and a dead leader's key expires so a standby takes over within one lease.
+/// Every refresh also writes this host's heartbeat (<see cref="HeartbeatKeyFor"/>), leader or
+/// standby, which <c>bench health scheduler</c> reads as the container's healthcheck.
 /// </summary>
-public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key, TimeSpan lease, ILogger logger)
+public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key, TimeSpan lease, ILogger logger, string? heartbeatKey = null)
 {
     private const string RenewScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -31,6 +33,10 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
 
     /// <summary>The Redis key of a bench's scheduler lock, next to the bench's job keys.</summary>
     public static string KeyFor(string benchId) => "sb:" + benchId + ":scheduler:leader";
+
+    /// <summary>The heartbeat of the scheduler on <paramref name="host"/> (a container's host name is its own).</summary>
+    public static string HeartbeatKeyFor(string benchId, string? host = null) =>
+        "sb:" + benchId + ":scheduler:heartbeat:" + (host ?? Environment.MachineName);
 
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -74,7 +80,20 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
             }
         }
         Interlocked.Exchange(ref _leaderUntil, held ? started + (long)(lease.TotalSeconds * Stopwatch.Frequency) : 0);
+        if (heartbeatKey is not null)
+            await WriteHeartbeatAsync(db, heartbeatKey, held);
         return held;
+    }
+
+    /// <summary>A hash that lives one lease: who beats, whether it leads, and when (UTC, the job records' format).</summary>
+    private async Task WriteHeartbeatAsync(IDatabase db, string heartbeat, bool leading)
+    {
+        var batch = db.CreateBatch();
+        var set = batch.HashSetAsync(heartbeat,
+            [new HashEntry("owner", Owner), new HashEntry("leader", leading ? 1 : 0), new HashEntry("last_heartbeat", Jobs.JobRecord.Format(Jobs.JobRecord.Now()))]);
+        var expire = batch.KeyExpireAsync(heartbeat, lease);
+        batch.Execute();
+        await Task.WhenAll(set, expire);
     }
 
     /// <summary>Keeps refreshing until cancelled, then gives the lock up so a standby need not wait for the lease.</summary>

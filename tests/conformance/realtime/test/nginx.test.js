@@ -13,12 +13,15 @@ const h = require("../lib/harness");
 const NGINX = process.env.SB_NGINX || "/usr/sbin/nginx";
 let s, nginx, serve, front, webPort;
 
-function renderNginx(prefix, vars) {
-  const template = fs.readFileSync(path.join(h.REPO, "resources/nginx/nginx-template.conf"), "utf8");
+function renderNginx(prefix, listen, vars) {
+  const template = fs.readFileSync(path.join(h.REPO, "resources/core/nginx/nginx-template.conf"), "utf8");
+  // The image's template, with the paths and port the image fixes pointed into this test's folders.
   const server = template.replace(/\$\{([A-Z_]+)\}/g, (_, k) => {
     if (!(k in vars)) throw new Error(`template variable ${k} not set`);
     return vars[k];
-  });
+  }).replace("listen 8080;", `listen ${listen};`)
+    .replace("root /home/frappe/frappe-bench/sites;", `root ${path.join(s.root, "sites")};`)
+    .replaceAll("/etc/nginx/snippets/security_headers.conf", path.join(h.REPO, "resources/core/nginx/security_headers.conf"));
   // The main context a container image would provide, pointed into the prefix directory.
   return `daemon off;\nworker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/error.log warn;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/tmp/body;\n  proxy_temp_path ${prefix}/tmp/proxy;\n  fastcgi_temp_path ${prefix}/tmp/fastcgi;\n  uwsgi_temp_path ${prefix}/tmp/uwsgi;\n  scgi_temp_path ${prefix}/tmp/scgi;\n${server}\n}\n`;
 }
@@ -41,8 +44,8 @@ before(async () => {
   const port = await h.freePort();
   const prefix = path.join(s.root, "nginx");
   for (const d of ["tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"]) fs.mkdirSync(path.join(prefix, d), { recursive: true });
-  fs.writeFileSync(path.join(prefix, "nginx.conf"), renderNginx(prefix, {
-    BACKEND: `127.0.0.1:${webPort}`, SOCKETIO: `127.0.0.1:${s.port}`, LISTEN: `127.0.0.1:${port}`,
+  fs.writeFileSync(path.join(prefix, "nginx.conf"), renderNginx(prefix, `127.0.0.1:${port}`, {
+    BACKEND: `127.0.0.1:${webPort}`, SOCKETIO: `127.0.0.1:${s.port}`,
     FRAPPE_SITE_NAME_HEADER: s.site, UPSTREAM_REAL_IP_ADDRESS: "127.0.0.1", UPSTREAM_REAL_IP_HEADER: "X-Forwarded-For",
     UPSTREAM_REAL_IP_RECURSIVE: "off", PROXY_READ_TIMEOUT: "120", CLIENT_MAX_BODY_SIZE: "50m",
   }));

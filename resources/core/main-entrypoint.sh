@@ -1,0 +1,12 @@
+#!/bin/bash
+# The image's ENTRYPOINT for every role. The assets belong to the image, not to the sites
+# volume: sites/assets is made a link to them again on every start, so after an upgrade no
+# container serves the previous image's assets (whatever an old volume held there goes).
+set -e
+bench_dir=/home/frappe/frappe-bench
+if [[ "$(readlink "$bench_dir/sites/assets" 2>/dev/null)" != "$bench_dir/assets" ]]; then
+  rm -rf "$bench_dir/sites/assets"
+  mkdir -p "$bench_dir/sites"
+  ln -s "$bench_dir/assets" "$bench_dir/sites/assets"
+fi
+exec "$@"

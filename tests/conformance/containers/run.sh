@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The container suite, on a real Docker engine: installs and starts the engine
+# (images/install-engine.sh), builds the image and the public-image stand-ins
+# (images/build-local.sh), then checks compose.yaml, the overrides, pwd.yml and example.env as
+# users run them: `docker compose config` for every documented combination, a MariaDB stack and
+# a PostgreSQL stack checked through the frontend's published port (frappe_docker's own checks),
+# the demo from nothing, and faults (restarts, a killed worker, an unreachable database, a missing
+# variable). Every project it starts is removed at the end.
+# Prints "N passed, N failed" last; exit status 1 when anything failed. Needs root (the engine).
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+cd "$repo"
+
+# One CPU-heavy job at a time on this machine: builds and stacks run under /tmp/sb-cpu.lock,
+# unless a caller (flock ... ./test.sh) holds it already, which would deadlock a second flock.
+lock_held_by_ancestor() {
+  local ino pids p h
+  ino=$(stat -c %i /tmp/sb-cpu.lock 2>/dev/null) || return 1
+  pids=$(awk -v i="$ino" '$2 == "FLOCK" { n = split($6, a, ":"); if (a[n] == i) print $5 }' /proc/locks)
+  p=$$
+  while [ "${p:-1}" -gt 1 ]; do
+    for h in $pids; do [ "$h" = "$p" ] && return 0; done
+    p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+  done
+  return 1
+}
+if [ -z "${SB_CT_LOCKED:-}" ] && ! lock_held_by_ancestor; then
+  export SB_CT_LOCKED=1
+  exec flock -x /tmp/sb-cpu.lock bash "$0" "$@"
+fi
+
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+work=$(mktemp -d /tmp/sb-containers.XXXXXX)
+finish() {
+  remove_projects
+  rm -rf "$work"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+summary() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+
+IMAGE=sharpbench/sharpbench:latest
+TEST_IMAGE=sharpbench-stack-check:test
+
+# ------------------------------------------------------------------ engine, images, test app
+setup_engine() {
+  if [ "$(id -u)" != 0 ] && ! docker info >/dev/null 2>&1; then
+    echo "needs root to install and start the engine (or a running engine)"
+    return 1
+  fi
+  if [ "$(id -u)" = 0 ]; then images/install-engine.sh >"$work/engine.log" 2>&1 || { tail -20 "$work/engine.log"; return 1; }; fi
+  tail -1 "$work/engine.log" 2>/dev/null
+}
+build_images() {
+  images/build-local.sh >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; return 1; }
+  docker image inspect "$IMAGE" >/dev/null || { echo "build-local.sh did not tag $IMAGE"; return 1; }
+  echo "$IMAGE: $(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}')"
+}
+# The stacks run a layered image, as a user adds an app: the image plus tests' sb_stack_check
+# (a method enqueueing over the API, a job noting its container, a scheduler event each minute).
+build_test_image() {
+  local ctx=$work/app
+  mkdir -p "$ctx"
+  dotnet build "$here/app/sb_stack_check.csproj" -c Release -o "$ctx/out" -nologo -v q >"$ctx/build.log" 2>&1 \
+    || { grep -E 'error' "$ctx/build.log" | head -20; return 1; }
+  cp "$ctx/out/sb_stack_check.dll" "$ctx/"
+  cp "$here/app/Containerfile" "$ctx/"
+  docker build -q -f "$ctx/Containerfile" --build-arg "IMAGE=$IMAGE" -t "$TEST_IMAGE" "$ctx" >/dev/null 2>"$ctx/docker.log" \
+    || { tail -20 "$ctx/docker.log"; return 1; }
+}
+npm_install() {
+  (cd "$here" && npm ci --no-audit --no-fund --silent) >"$work/npm.log" 2>&1 || { tail -20 "$work/npm.log"; return 1; }
+}
+
+check "engine: images/install-engine.sh" setup_engine || summary
+check "images: images/build-local.sh" build_images || summary
+check "test image: the image plus the sb_stack_check app" build_test_image || summary
+check "npm ci (socket.io-client)" npm_install || summary
+
+source "$here/config.sh"
+source "$here/stack.sh"
+source "$here/faults.sh"
+
+run_config_checks
+run_mariadb_stack
+run_postgres_stack
+run_pwd
+run_fault_checks
+
+summary
