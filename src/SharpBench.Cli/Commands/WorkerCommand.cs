@@ -69,6 +69,8 @@ public static class WorkerCommand
         });
         var logger = loggers.CreateLogger("bench." + run.Role);
         Niceness.RaiseForBackgroundRole(bench, logger);
+        if ((await QueuePersistence.CheckAsync(settings.RedisQueue)).Warning(settings.RedisQueueShown!) is { } persistence)
+            logger.LogWarning("{Warning}", persistence);
         using var stop = new ShutdownSignal();
         var sites = new SiteRegistry(bench);
         var workers = Enumerable.Range(0, run.Workers).Select(_ => new Worker(JobBackends.For(settings), settings,
