@@ -78,7 +78,7 @@ public static class JobCompletions
 
     /// <summary>
     /// Writes the record in the job's open transaction, just before it commits. Throws
-    /// <see cref="AlreadyCompleted"/> when another run of the same entry committed first (the
+    /// <see cref="JobAlreadyCompletedException"/> when another run of the same entry committed first (the
     /// primary key makes the two wait for each other, then refuses the second).
     /// </summary>
     public static async Task RecordAsync(FrappeContext context, JobRecord job, string key, TimeSpan keep, CancellationToken ct)
@@ -90,9 +90,11 @@ public static class JobCompletions
             await db.ExecuteAsync($"INSERT INTO {db.Dialect.Quote(Table)} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("job_id")}, {db.Dialect.Quote("expires_at")}) VALUES (@p0, @p1, @p2)",
                 [key, job.Id.Length <= 255 ? job.Id : job.Id[..255], DateTime.UtcNow + keep], ct);
         }
-        catch (DbException e) when (await IsRecordedElsewhereAsync(context.Site, key))
+        catch (DbException e)
         {
-            throw new AlreadyCompleted(e);
+            if (await IsRecordedElsewhereAsync(context.Site, key))
+                throw new JobAlreadyCompletedException(e);
+            throw;
         }
     }
 
@@ -121,7 +123,7 @@ public static class JobCompletions
         await using var db = await site.OpenDatabaseAsync(ct);
         await db.ExecuteAsync($"DELETE FROM {db.Dialect.Quote(Table)} WHERE {db.Dialect.Quote("expires_at")} < @p0", [DateTime.UtcNow], ct);
     }
-
-    /// <summary>Another run of the same queue entry committed first; this run's work was rolled back.</summary>
-    public sealed class AlreadyCompleted(Exception inner) : Exception("Another run of this job already committed.", inner);
 }
+
+/// <summary>Another run of the same queue entry committed first; this run's work was rolled back.</summary>
+public sealed class JobAlreadyCompletedException(Exception inner) : Exception("Another run of this job already committed.", inner);

@@ -66,7 +66,7 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
                 job.ExcInfo = null;
                 break;
             }
-            catch (JobCompletions.AlreadyCompleted)
+            catch (JobAlreadyCompletedException)
             {
                 // A concurrent run of the same entry (its worker was presumed dead) committed first.
                 await SafeRollbackAsync(context);
