@@ -69,6 +69,8 @@ public static class WorkerCommand
         });
         var logger = loggers.CreateLogger("bench." + run.Role);
         Niceness.RaiseForBackgroundRole(bench, logger);
+        // The login first: a refused one is the one clear error, before any persistence warning.
+        _ = JobBackends.For(settings);
         if ((await QueuePersistence.CheckAsync(settings.RedisQueue)).Warning(settings.RedisQueueShown!) is { } persistence)
             logger.LogWarning("{Warning}", persistence);
         using var stop = new ShutdownSignal();

@@ -48,7 +48,7 @@ public static class BoundedEnqueue
 
     /// <summary>The client refused the command because no connection was up, so Redis never saw it.</summary>
     private static bool NotSent(RedisConnectionException e) =>
-        e.FailureType is ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection;
+        e.FailureType is ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.Loading;
 
     private static QueueUnavailableError Unavailable(string jobId, TimeSpan bound, string why, bool sent) =>
         new($"The job queue (redis_queue) did not take job {jobId} within {bound.TotalSeconds:0.###} s: {why}. "
