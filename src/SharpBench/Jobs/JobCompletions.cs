@@ -46,7 +46,8 @@ public static class JobCompletions
     public static TimeSpan Keep(JobRecord job, QueueSettings settings) =>
         TimeSpan.FromSeconds(Math.Max(settings.ResultsTtl, job.Timeout + 2 * settings.ReclaimGrace.TotalSeconds + 60));
 
-    private static Task EnsureTableAsync(Site site, CancellationToken ct) =>
+    /// <summary>Creates the table once per site and process; call it before the job's transaction opens (SQLite's write lock, MariaDB's implicit commit).</summary>
+    public static Task EnsureTableAsync(Site site, CancellationToken ct) =>
         Ensured.GetOrAdd(site.Connection.ConnectionString, _ => CreateAsync(site, ct));
 
     private static async Task CreateAsync(Site site, CancellationToken ct)

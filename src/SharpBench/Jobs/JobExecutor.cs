@@ -41,6 +41,8 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
             return Fail(job, $"Method {job.Method} is not registered in this worker; is its app in sites/apps.txt and under apps/?");
 
         var completion = KeepCompletion is null ? null : JobCompletions.KeyOf(job);
+        if (completion is not null)
+            await JobCompletions.EnsureTableAsync(site, stop);
         // Only a redelivery can find its record: the first run of an entry skips the query.
         if (completion is not null && job.Attempts > 1 && await JobCompletions.IsRecordedAsync(site, completion, stop))
             return AlreadyDone(job);
