@@ -37,7 +37,7 @@ public static class DoctorCommand
                 throw new BenchException($"Cannot reach redis_queue {settings.RedisQueueShown}: {e.Message}");
             }
 
-            if ((await QueuePersistence.CheckAsync(settings.RedisQueue)).Warning(settings.RedisQueueShown!) is { } persistence)
+            if ((await QueuePersistence.CheckAsync(settings)).Warning(settings.RedisQueueShown!) is { } persistence)
                 Console.WriteLine("Warning: " + persistence);
 
             var workerTable = new Table().Title($"Workers ({workers.Count}) on bench {Markup.Escape(settings.BenchId)}")

@@ -71,7 +71,7 @@ public static class WorkerCommand
         Niceness.RaiseForBackgroundRole(bench, logger);
         // The login first: a refused one is the one clear error, before any persistence warning.
         _ = JobBackends.For(settings);
-        if ((await QueuePersistence.CheckAsync(settings.RedisQueue)).Warning(settings.RedisQueueShown!) is { } persistence)
+        if ((await QueuePersistence.CheckAsync(settings)).Warning(settings.RedisQueueShown!) is { } persistence)
             logger.LogWarning("{Warning}", persistence);
         using var stop = new ShutdownSignal();
         var sites = new SiteRegistry(bench);

@@ -6,8 +6,9 @@ namespace SharpBench.Jobs;
 /// Whether <c>redis_queue</c> keeps its data across a restart (AOF or RDB snapshots). Without
 /// either, a restart of Redis drops every queued job and no process notices, so <c>bench doctor</c>
 /// and the worker's start-up log say so. The check asks <c>CONFIG GET</c> on a short connection of
-/// its own; a login whose ACL refuses admin commands (<c>bench create-rq-users</c>) gets "could not
-/// be checked" instead of a guess.
+/// its own; a login whose ACL refuses admin commands gets "could not be checked" instead of a guess.
+/// The bench's own <c>create-rq-users</c> login is known to be refused, so it is not asked (each
+/// refusal would land in the server's ACL LOG): <c>INFO persistence</c> still shows AOF.
 /// </summary>
 public static class QueuePersistence
 {
@@ -29,6 +30,10 @@ public static class QueuePersistence
             _ => null,
         };
     }
+
+    /// <summary>The check for a role's <c>redis_queue</c> login (see <see cref="QueueSettings.UsesRqAuth"/>).</summary>
+    public static Task<Report> CheckAsync(QueueSettings settings) =>
+        settings.UsesRqAuth ? CheckAofOnlyAsync(settings.RedisQueue!) : CheckAsync(settings.RedisQueue!);
 
     public static async Task<Report> CheckAsync(string url, TimeSpan? timeout = null)
     {
@@ -55,6 +60,33 @@ public static class QueuePersistence
         catch (RedisServerException e)
         {
             return new Report(State.Unknown, "CONFIG GET was refused: " + e.Message);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return new Report(State.Unknown, "Redis did not answer: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// For a login that may not run <c>CONFIG</c>: <c>INFO persistence</c> shows whether AOF is on,
+    /// but not the RDB <c>save</c> setting, so without AOF the answer is "could not be checked".
+    /// </summary>
+    private static async Task<Report> CheckAofOnlyAsync(string url)
+    {
+        // The shared connection's command map: CONFIG stays out of the handshake too. AllowAdmin
+        // only lifts the client library's own gate on INFO; the server still decides.
+        var options = RedisConnections.Options(url);
+        options.AllowAdmin = true;
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 3000;
+        try
+        {
+            await using var mux = await ConnectionMultiplexer.ConnectAsync(options);
+            var info = (string?)await mux.GetDatabase().ExecuteAsync("INFO", "persistence") ?? "";
+            return info.Split('\n').Any(l => l.Trim() == "aof_enabled:1")
+                ? new Report(State.Persistent, "appendonly yes")
+                : new Report(State.Unknown, "appendonly is off, and the use_rq_auth login may not run CONFIG GET to see the RDB save setting");
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -73,6 +73,12 @@ public sealed class QueueSettings
     /// </summary>
     public string? RedisQueue { get; private set; }
 
+    /// <summary>
+    /// <c>use_rq_auth</c>: the login is the bench's ACL user from <c>bench create-rq-users</c>, which
+    /// (as in Frappe) may not run admin commands such as <c>CONFIG</c>.
+    /// </summary>
+    public bool UsesRqAuth => _config.GetBool("use_rq_auth");
+
     /// <summary><see cref="RedisQueue"/> without its password, for messages and logs.</summary>
     public string? RedisQueueShown => RedisQueue is null ? null : Data.RedisUrl.WithoutPassword(RedisQueue);
 
