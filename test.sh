@@ -30,11 +30,14 @@ results="$here/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 
+# The fault experiments (tests/faults/README.md) append their counts here; printed after xunit.
+export FAULTS_REPORT="$results/faults.txt"
 echo "== xunit (tests/SharpBench.Tests)"
 dotnet test "$here/tests/SharpBench.Tests/SharpBench.Tests.csproj" -c Release --nologo \
   --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" "$@"
 xunit_rc=$?
+[ -s "$FAULTS_REPORT" ] && { echo "== fault suite counts"; cat "$FAULTS_REPORT"; }
 trx="$results/xunit.trx"
 if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

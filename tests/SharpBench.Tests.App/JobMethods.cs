@@ -129,6 +129,40 @@ public static class JobMethods
     public static async Task<object?> EnqueueNowFromWeb(FrappeContext context, JsonObject kwargs, CancellationToken ct) =>
         (await BackgroundJobs.EnqueueAsync(context, "sb_test_app.jobs.noop", kwargs, null, ct)).JobId;
 
+    /// <summary>
+    /// A web write that saves the marker row kwargs.key and enqueues a no-op job in the same request;
+    /// with kwargs.job_id the job is deduplicated under that id. Returns the enqueue's outcome.
+    /// </summary>
+    [Whitelist("sb_test_app.jobs.insert_and_enqueue")]
+    public static async Task<object?> InsertAndEnqueue(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var db = await context.DbAsync(ct);
+        await db.ExecuteAsync($"INSERT INTO {db.Dialect.Quote(MarkerTable)} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("owner")}) VALUES (@p0, @p1)",
+            [(string)kwargs["key"]!, context.User], ct);
+        var options = kwargs["job_id"] is JsonValue id ? new EnqueueOptions { JobId = (string)id!, Deduplicate = true } : null;
+        return (await BackgroundJobs.EnqueueAsync(context, "sb_test_app.jobs.noop", new { }, options, ct)).Outcome.ToString();
+    }
+
+    public const string RowTable = "tabJob Test Row";
+
+    /// <summary>
+    /// Work that is not idempotent: inserts one more row for kwargs.key (and this process id) each
+    /// time it runs, so a second run of the same job shows as a duplicate key.
+    /// </summary>
+    [FrappeMethod("sb_test_app.jobs.insert_row")]
+    public static async Task<object?> InsertRow(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var db = await context.DbAsync(ct);
+        await db.ExecuteAsync($"INSERT INTO {db.Dialect.Quote(RowTable)} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("row_key")}, {db.Dialect.Quote("pid")}) VALUES (@p0, @p1, @p2)",
+            [Guid.NewGuid().ToString("N"), (string)kwargs["key"]!, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+        return null;
+    }
+
+    /// <summary>Creates the table of <see cref="InsertRow"/> (before the jobs run: DDL commits on MariaDB).</summary>
+    public static async Task EnsureRowTableAsync(Database db, CancellationToken ct) =>
+        await db.ExecuteAsync(db.Dialect.CreateTable(RowTable,
+            [new ColumnSpec("name", ColumnKind.Varchar, 40, NotNull: true), new ColumnSpec("row_key", ColumnKind.Varchar, 140), new ColumnSpec("pid", ColumnKind.Varchar, 20)], "name"), [], ct);
+
     public static async Task EnsureMarkerTableAsync(Database db, CancellationToken ct)
     {
         if ((await db.Dialect.ColumnsAsync(db, MarkerTable, ct)).Count > 0)

@@ -37,6 +37,9 @@ public static class DoctorCommand
                 throw new BenchException($"Cannot reach redis_queue {settings.RedisQueueShown}: {e.Message}");
             }
 
+            if ((await QueuePersistence.CheckAsync(settings)).Warning(settings.RedisQueueShown!) is { } persistence)
+                Console.WriteLine("Warning: " + persistence);
+
             var workerTable = new Table().Title($"Workers ({workers.Count}) on bench {Markup.Escape(settings.BenchId)}")
                 .AddColumns("Worker", "Status", "Queues", "Pid", "Current jobs", "Finished", "Failed", "Last heartbeat (UTC)");
             foreach (var w in workers)

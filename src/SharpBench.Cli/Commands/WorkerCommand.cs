@@ -69,6 +69,10 @@ public static class WorkerCommand
         });
         var logger = loggers.CreateLogger("bench." + run.Role);
         Niceness.RaiseForBackgroundRole(bench, logger);
+        // The login first: a refused one is the one clear error, before any persistence warning.
+        _ = JobBackends.For(settings);
+        if ((await QueuePersistence.CheckAsync(settings)).Warning(settings.RedisQueueShown!) is { } persistence)
+            logger.LogWarning("{Warning}", persistence);
         using var stop = new ShutdownSignal();
         var sites = new SiteRegistry(bench);
         var workers = Enumerable.Range(0, run.Workers).Select(_ => new Worker(JobBackends.For(settings), settings,

@@ -45,6 +45,9 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
 
     public bool IsGuest => User == "Guest";
 
+    /// <summary>Whether this unit of work opened the site database (a job that did records its completion there).</summary>
+    public bool HasDatabase => _db is not null;
+
     /// <summary>
     /// The site database, opened on first use with a transaction begun; in a read-only unit of
     /// work the transaction begins only at its first write (reads need none, and skipping it

@@ -16,6 +16,11 @@ public sealed class Database : IAsyncDisposable, IDisposable
     private DbTransaction? _transaction;
     private Dictionary<string, DbCommand>? _statements;
     private bool _failed;
+    private DbConnectionInfo? _info;
+
+    // Rented from the pool and not yet answered a command: the server may have closed it while it
+    // sat idle, and a failure now means nothing of this unit of work reached the database.
+    private bool _unproven;
 
     private Database(SqlDialect dialect, DbConnection connection, string key)
     {
@@ -25,7 +30,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
     }
 
     public SqlDialect Dialect { get; }
-    public DbConnection Connection { get; }
+    public DbConnection Connection { get; private set; }
     public bool InTransaction => _transaction is not null;
 
     /// <summary>
@@ -42,7 +47,11 @@ public sealed class Database : IAsyncDisposable, IDisposable
     public static async Task<Database> OpenAsync(DbConnectionInfo info, CancellationToken ct = default)
     {
         if (await ConnectionPool.RentAsync(info, ct) is { } pooled)
+        {
+            pooled._info = info;
+            pooled._unproven = info.Kind != DbKind.Sqlite;
             return pooled;
+        }
         var dialect = SqlDialect.For(info.Kind);
         var connection = dialect.CreateConnection(info.ConnectionString);
         try
@@ -80,9 +89,17 @@ public sealed class Database : IAsyncDisposable, IDisposable
     {
         if (_transaction is not null)
             throw new InvalidOperationException("A transaction is already open on this connection.");
-        _transaction = Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
-            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false)
-            : await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        try
+        {
+            _transaction = Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+                ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false)
+                : await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        }
+        catch (Exception e) when (_unproven && ConnectionLoss.IsLost(e, Connection))
+        {
+            await ReconnectAsync(false, ct);
+            _transaction = await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        }
     }
 
     public async Task CommitAsync(CancellationToken ct = default)
@@ -90,7 +107,23 @@ public sealed class Database : IAsyncDisposable, IDisposable
         BeginOnWrite = false;
         if (_transaction is null)
             return;
-        await _transaction.CommitAsync(ct);
+        try
+        {
+            await _transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (!_unproven && ConnectionLoss.IsLost(e, Connection))
+        {
+            _failed = true;
+            _transaction = null;
+            throw new CommitOutcomeUnknownException(e);
+        }
+        catch (Exception e) when (_unproven && ConnectionLoss.IsLost(e, Connection))
+        {
+            // Nothing was sent in this transaction (Npgsql sends BEGIN with the first command):
+            // there was nothing to commit.
+            await ReconnectAsync(false, ct);
+            return;
+        }
         await _transaction.DisposeAsync();
         _transaction = null;
     }
@@ -230,10 +263,21 @@ public sealed class Database : IAsyncDisposable, IDisposable
     /// </summary>
     private async Task<T> RunAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbCommand, Task<T>> run)
     {
-        var cmd = Command(sql, args);
+        DbCommand? cmd = Command(sql, args);
         try
         {
-            return await run(cmd);
+            var result = await run(cmd);
+            _unproven = false;
+            return result;
+        }
+        catch (Exception e) when (_unproven && ConnectionLoss.IsLost(e, Connection))
+        {
+            // A pooled connection the server closed while idle: nothing of this unit of work was
+            // written, so the statement runs again, once, on a new connection (see ConnectionLoss).
+            Release(cmd);
+            cmd = null;
+            await ReconnectAsync(_transaction is not null, CancellationToken.None);
+            return await RunAsync(sql, args, run);
         }
         catch
         {
@@ -242,8 +286,41 @@ public sealed class Database : IAsyncDisposable, IDisposable
         }
         finally
         {
-            Release(cmd);
+            if (cmd is not null)
+                Release(cmd);
         }
+    }
+
+    /// <summary>Replaces a lost connection with a new one (and a new transaction when one was open).</summary>
+    private async Task ReconnectAsync(bool inTransaction, CancellationToken ct)
+    {
+        _unproven = false;
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.DisposeAsync();
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+            {
+            }
+            _transaction = null;
+        }
+        await CloseAsync();
+        var fresh = Dialect.CreateConnection(_info!.ConnectionString);
+        try
+        {
+            await fresh.OpenAsync(ct);
+        }
+        catch
+        {
+            _failed = true;
+            await fresh.DisposeAsync();
+            throw;
+        }
+        Connection = fresh;
+        if (inTransaction)
+            _transaction = await Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
     }
 
     // One type probe per value: IsDBNull before GetValue would ask the provider twice.

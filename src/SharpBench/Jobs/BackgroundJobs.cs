@@ -54,19 +54,22 @@ public static class BackgroundJobs
             OnSuccess = options.OnSuccess,
             OnFailure = options.OnFailure,
         };
+        var bound = settings.EnqueueTimeout;
+        Task<bool> Send(bool deduplicate) =>
+            BoundedEnqueue.RunAsync(() => backend.EnqueueAsync(job, options.AtFront, deduplicate, CancellationToken.None), bound, job.Id);
         if (options.EnqueueAfterCommit)
         {
-            context.AfterCommit(() => backend.EnqueueAsync(job, options.AtFront, options.Deduplicate, CancellationToken.None));
+            context.AfterCommit(() => Send(options.Deduplicate));
             return new EnqueueResult(EnqueueOutcome.AfterCommit, job.Id);
         }
         if (!options.Deduplicate)
         {
             // Without deduplicate the outcome is known (queued), so the reply is checked later:
             // before the context commits at the latest (see PendingEnqueues).
-            await PendingEnqueues.For(context).AddAsync(backend.EnqueueAsync(job, options.AtFront, false, CancellationToken.None));
+            await PendingEnqueues.For(context).AddAsync(Send(false));
             return new EnqueueResult(EnqueueOutcome.Queued, job.Id);
         }
-        return await backend.EnqueueAsync(job, options.AtFront, options.Deduplicate, ct)
+        return await Send(true)
             ? new EnqueueResult(EnqueueOutcome.Queued, job.Id)
             : new EnqueueResult(EnqueueOutcome.Deduplicated, null);
     }

@@ -22,6 +22,12 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
     /// <summary>Pause before retry n (1-based); Frappe sleeps n seconds.</summary>
     public static TimeSpan RetryDelay(int retry) => TimeSpan.FromSeconds(retry);
 
+    /// <summary>
+    /// How long a job's completion record is kept (see <see cref="JobCompletions"/>); null records
+    /// nothing (the in-process queue, whose jobs die with the process, is never redelivered).
+    /// </summary>
+    public Func<JobRecord, TimeSpan>? KeepCompletion { get; init; }
+
     /// <summary>Runs the job and returns it with its final status, result or exception set.</summary>
     /// <param name="stop">Cancelled when someone stops the job (RQ Job "stop").</param>
     public async Task<JobRecord> RunAsync(JobRecord job, CancellationToken stop)
@@ -33,6 +39,13 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
             return Fail(job, $"Site {job.Site} does not exist (dropped after the job was queued?)");
         if (method is null)
             return Fail(job, $"Method {job.Method} is not registered in this worker; is its app in sites/apps.txt and under apps/?");
+
+        var completion = KeepCompletion is null ? null : JobCompletions.KeyOf(job);
+        if (completion is not null)
+            await JobCompletions.EnsureTableAsync(site, stop);
+        // Only a redelivery can find its record: the first run of an entry skips the query.
+        if (completion is not null && job.Attempts > 1 && await JobCompletions.IsRecordedAsync(site, completion, stop))
+            return AlreadyDone(job);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(job.Timeout));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stop);
@@ -47,11 +60,19 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
                 // WaitAsync returns at the timeout even when the method ignores its token; the
                 // method then runs on detached, and its context (and transaction) is disposed.
                 var result = await method.Invoke(context, (JsonObject)job.Kwargs.DeepClone(), linked.Token).WaitAsync(linked.Token);
+                if (completion is not null && context.HasDatabase)
+                    await JobCompletions.RecordAsync(context, job, completion, KeepCompletion!(job), linked.Token);
                 await context.CommitAsync(linked.Token);
                 job.Status = JobStatus.Finished;
                 job.Result = SerializeResult(result);
                 job.ExcInfo = null;
                 break;
+            }
+            catch (JobAlreadyCompletedException)
+            {
+                // A concurrent run of the same entry (its worker was presumed dead) committed first.
+                await SafeRollbackAsync(context);
+                return AlreadyDone(job);
             }
             catch (Exception e) when (linked.IsCancellationRequested)
             {
@@ -95,6 +116,8 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
             }
         }
         job.EndedAt = JobRecord.Now();
+        if (completion is not null)
+            await SweepCompletionsAsync(site);
         if (job.Status == JobStatus.Finished && job.OnSuccess is { } onSuccess)
         {
             var kwargs = new JsonObject { ["job"] = job.ToDocument(), ["result"] = job.Result is null ? null : JsonNode.Parse(job.Result) };
@@ -139,6 +162,28 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
         {
             await SafeRollbackAsync(context);
             return limit.IsCancellationRequested ? $"the callback exceeded {CallbackTimeout.TotalSeconds} seconds\n{e}" : e.ToString();
+        }
+    }
+
+    /// <summary>A redelivered entry whose first run committed: acknowledged as finished, not run again (nor its callbacks).</summary>
+    private JobRecord AlreadyDone(JobRecord job)
+    {
+        JobLog.AlreadyCompleted(logger, job.Method, job.Id);
+        job.Status = JobStatus.Finished;
+        job.ExcInfo = null;
+        job.EndedAt = JobRecord.Now();
+        return job;
+    }
+
+    private async Task SweepCompletionsAsync(Site site)
+    {
+        try
+        {
+            await JobCompletions.SweepAsync(site, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            JobLog.ErrorLogFailed(logger, "(completion records)", site.Name, e.Message);
         }
     }
 

@@ -41,6 +41,9 @@ internal static partial class JobLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Gave up recording the outcome of {Id}: {Error}; another worker will run it again")]
     public static partial void CompleteGaveUp(ILogger logger, string id, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} ({Id}) was delivered again after its run committed; acknowledged without running it again")]
+    public static partial void AlreadyCompleted(ILogger logger, string method, string id);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat failed: {Error}")]
     public static partial void HeartbeatFailed(ILogger logger, string error);
 

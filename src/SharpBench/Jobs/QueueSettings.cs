@@ -53,11 +53,31 @@ public sealed class QueueSettings
     public int FailedJobsLimit { get; }
 
     /// <summary>
+    /// <c>redis_queue_timeout</c> (seconds, fractions allowed, default 1): the longest an enqueue waits
+    /// for <c>redis_queue</c> while it is unreachable, hung or loading its data before it fails
+    /// with a 503 (see <see cref="BoundedEnqueue"/>).
+    /// </summary>
+    public TimeSpan EnqueueTimeout => _config.Values["redis_queue_timeout"] switch
+    {
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<double>(out var s) && s > 0 => TimeSpan.FromSeconds(s),
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var t) && double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 => TimeSpan.FromSeconds(s),
+        _ => DefaultEnqueueTimeout,
+    };
+
+    public static readonly TimeSpan DefaultEnqueueTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The <c>redis_queue</c> URL with the login of <see cref="RedisQueueLogin"/> in it, or null for
     /// the in-process queue of <c>bench start</c>. It may hold a password: show
     /// <see cref="RedisQueueShown"/> instead.
     /// </summary>
     public string? RedisQueue { get; private set; }
+
+    /// <summary>
+    /// <c>use_rq_auth</c>: the login is the bench's ACL user from <c>bench create-rq-users</c>, which
+    /// (as in Frappe) may not run admin commands such as <c>CONFIG</c>.
+    /// </summary>
+    public bool UsesRqAuth => _config.GetBool("use_rq_auth");
 
     /// <summary><see cref="RedisQueue"/> without its password, for messages and logs.</summary>
     public string? RedisQueueShown => RedisQueue is null ? null : Data.RedisUrl.WithoutPassword(RedisQueue);

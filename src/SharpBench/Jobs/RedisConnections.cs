@@ -37,6 +37,10 @@ public static class RedisConnections
         options.SyncTimeout = 10000;
         options.AsyncTimeout = 10000;
         options.ReconnectRetryPolicy = new LinearRetry(500);
+        // While disconnected a command fails at once instead of waiting in the client's backlog:
+        // a backlogged enqueue would be sent after its caller already failed (and maybe retried),
+        // queueing the job twice. Enqueues bound their own wait (BoundedEnqueue); workers retry.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName = "sharpbench";
         return options;
     }

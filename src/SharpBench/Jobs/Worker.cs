@@ -38,7 +38,7 @@ public sealed record WorkerOptions
 /// </summary>
 public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOptions options, SiteRegistry sites, ILogger logger)
 {
-    private readonly JobExecutor _executor = new(sites, logger);
+    private readonly JobExecutor _executor = new(sites, logger) { KeepCompletion = job => JobCompletions.Keep(job, settings) };
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly WorkerInfo _info = new() { Name = options.Name, Queues = options.Queues };
     private readonly ConcurrentQueue<JobRecord> _claimed = new();

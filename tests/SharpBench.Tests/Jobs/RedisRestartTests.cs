@@ -31,6 +31,20 @@ public sealed class RedisRestartTests
         await redis.StartAsync();
 
         Assert.False(worker.HasExited, bench.OutputText);
+        // The test's own connection fails commands at once until it has reconnected (no backlog,
+        // see RedisConnections), so it waits for that before reading the counts.
+        await JobBench.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                await bench.Backend.CountsAsync(["long"]);
+                return true;
+            }
+            catch (StackExchange.Redis.RedisConnectionException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(10), "the test's connection back after the restart");
         Assert.Equal(3, (await bench.Backend.CountsAsync(["long"]))[0].Queued);
         // The running worker picks up new work after the restart.
         var after = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "after" }, new EnqueueOptions { Queue = "short" });

@@ -21,6 +21,9 @@ public sealed class OwnRedis(params string[] flags) : IAsyncDisposable
 
     public int Port => _port;
 
+    /// <summary>The running server's process id (to pause it with SIGSTOP, as a hung host would).</summary>
+    public int Pid => _process!.Id;
+
     public async Task StartAsync()
     {
         var psi = new ProcessStartInfo("redis-server", ["--bind", "127.0.0.1", "--port", _port.ToString(CultureInfo.InvariantCulture), "--save", "", "--dir", _dir, .. flags])
