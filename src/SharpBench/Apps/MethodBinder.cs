@@ -184,7 +184,7 @@ public static class MethodBinder
     {
         try
         {
-            return JsonNode.Parse(text);
+            return Model.ClientText.Check(JsonNode.Parse(text));
         }
         catch (JsonException)
         {

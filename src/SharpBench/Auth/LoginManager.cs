@@ -26,6 +26,9 @@ public static class LoginManager
         request.Body["full_name"] = session.FullName;
     }
 
+    private static SecurityException Locked(int seconds) =>
+        new($"Your account has been locked and will resume after {seconds} seconds");
+
     public static string HomePage(SessionInfo session) => session.IsSystemUser ? "/app" : "/me";
 
     /// <summary>Checks the credentials and opens a session for them (in the context's transaction).</summary>
@@ -35,24 +38,31 @@ public static class LoginManager
             throw new LoginError("Incomplete login details");
         if (pwd.Length > MaxPasswordLength)
             throw new LoginError("Password size exceeded the maximum allowed size");
-        if (await LoginLock.LockedForAsync(site, usr, ip) is { } wait)
-            throw new SecurityException($"Your account has been locked and will resume after {wait} seconds");
-
         var db = await context.DbAsync(ct);
+        var settings = await LoginLock.SettingsAsync(db, ct);
+        var address = LoginLock.AddressKey(site, ip);
+        // An unknown name is counted as typed, so it locks as a real one does and the lock tells nothing.
+        if (await LoginLock.LockedForAsync(site, settings, address, LoginLock.UserKey(site, usr)) is { } wait)
+            throw Locked(wait);
+
         var user = await UserRecord.FindForLoginAsync(db, usr, ct);
         if (user is null || user.Name == "Guest")
         {
-            await LoginLock.FailedAsync(site, usr, ip);
+            await LoginLock.FailedAsync(site, settings, address, LoginLock.UserKey(site, usr));
             throw new LoginError("Invalid login credentials");
         }
+        // By the user's own name too: logging in by email and by user name share one counter.
+        var userKey = LoginLock.UserKey(site, user.Name);
+        if (await LoginLock.LockedForAsync(site, settings, userKey) is { } userWait)
+            throw Locked(userWait);
         if (!await SiteInstaller.CheckPasswordAsync(db, user.Name, pwd, ct))
         {
-            await LoginLock.FailedAsync(site, usr, ip);
+            await LoginLock.FailedAsync(site, settings, address, userKey);
             throw new LoginError("Invalid login credentials");
         }
         if (!user.Enabled)
             throw new LoginError("User disabled or missing");
-        await LoginLock.ResetAsync(site, usr, ip);
+        await LoginLock.ResetAsync(site, address, userKey);
 
         var data = new JsonObject
         {

@@ -181,11 +181,33 @@ public sealed class Database : IAsyncDisposable, IDisposable
             cmd.Parameters[i].Value = args[i] switch
             {
                 null => DBNull.Value,
+                string text when !IsWellFormed(text) => throw new ValidationError("Text must be valid Unicode: it holds a lone UTF-16 surrogate, which no database can store"),
                 DateTime t when Dialect.Kind == DbKind.Sqlite => DbTime.ToStorage(t),
                 var v => v,
             };
         }
         return cmd;
+    }
+
+    /// <summary>
+    /// False for text with an unpaired UTF-16 surrogate (JSON's <c>"\ud800"</c> decodes to one):
+    /// the drivers fail to encode it with their own exception, which would be a 500.
+    /// </summary>
+    internal static bool IsWellFormed(string text)
+    {
+        var span = text.AsSpan();
+        var i = span.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0)
+            return true;
+        for (; i < span.Length; i++)
+        {
+            var c = span[i];
+            if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+                i++;
+            else if (char.IsSurrogate(c))
+                return false;
+        }
+        return true;
     }
 
     private void Release(DbCommand cmd)

@@ -23,12 +23,16 @@ public static class ApiPipeline
         var log = Logger(http);
         var expiry = TimeSpan.FromHours(170);
         var failed = false;
+        // Frappe sets cookies only once the request reached authentication: a body it cannot
+        // even read must not answer with Guest's cookies and so log the browser out.
+        var authenticating = false;
         try
         {
             if (site.Config.GetBool("maintenance_mode"))
                 throw new SessionStopped("Session Stopped");
             var limits = await FormLimits.ForAsync(request, site.Config.GetInt("max_request_size") ?? FormDict.DefaultMaxBodyBytes, ct);
-            request.Form = await FormDict.ReadAsync(http.Request, limits, request.Files, ct);
+            request.Form = Model.ClientText.Check(await FormDict.ReadAsync(http.Request, limits, request.Files, ct));
+            authenticating = true;
             await RequestAuth.AuthenticateAsync(request, ct);
             await handler(request, ct);
             if (request.IsWrite || request.ForceCommit)
@@ -67,10 +71,13 @@ public static class ApiPipeline
             await SafeRollbackAsync(context, log);
             if (e is not FrappeException)
                 log?.LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
-            ErrorEnvelope.Fill(request, e, site.Config.GetBool("developer_mode"));
+            // A pattern that ran out of time judged input too complex to check: the input is at fault.
+            var error = e is System.Text.RegularExpressions.RegexMatchTimeoutException ? new DataError("The request is too complex to check") : e;
+            ErrorEnvelope.Fill(request, error, site.Config.GetBool("developer_mode"));
         }
         DeleteStaged(request);
-        SessionCookies.Write(request, expiry);
+        if (authenticating)
+            SessionCookies.Write(request, expiry);
         if (request.Writer is not null && !failed)
         {
             await request.Writer(http.Response);

@@ -328,7 +328,7 @@ public static class ClientMethods
     {
         try
         {
-            return JsonNode.Parse(text);
+            return Model.ClientText.Check(JsonNode.Parse(text));
         }
         catch (JsonException)
         {

@@ -49,9 +49,11 @@ public static class ErrorEnvelope
         else
         {
             request.Status = StatusCodes.Status500InternalServerError;
-            var type = error.GetType().Name;
+            var type = error is System.Data.Common.DbException ? "DatabaseError" : error.GetType().Name;
             body["exc_type"] = type;
-            var line = $"{type}: {error.Message}";
+            // Outside developer mode an unexpected error's text stays in the server log: a
+            // database's message names tables and the server, .NET's names our internals.
+            var line = developerMode || error is Sites.BenchException ? $"{type}: {error.Message}" : type;
             body["exception"] = line;
             body["exc"] = Trace(line, error, developerMode);
         }

@@ -45,21 +45,11 @@ public sealed class FrappeRequest(HttpContext http, Site site, FrappeContext con
 
     public bool IsWrite => HttpMethods.IsPost(Method) || HttpMethods.IsPut(Method) || HttpMethods.IsDelete(Method) || HttpMethods.IsPatch(Method);
 
-    /// <summary>The client's address: the socket peer, or the first X-Forwarded-For hop when the peer is a local proxy.</summary>
-    public string? ClientIp
-    {
-        get
-        {
-            var remote = Http.Connection.RemoteIpAddress;
-            if (remote is not null && System.Net.IPAddress.IsLoopback(remote))
-            {
-                var forwarded = Http.Request.Headers["X-Forwarded-For"].ToString();
-                if (!string.IsNullOrWhiteSpace(forwarded))
-                    return forwarded.Split(',')[0].Trim();
-            }
-            return remote?.ToString();
-        }
-    }
+    /// <summary>
+    /// The client's address: the socket peer, or what trusted proxies forwarded for it
+    /// (<see cref="TrustedProxies"/> has already rewritten the peer by then).
+    /// </summary>
+    public string? ClientIp => Http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null;
 
     internal void Attach() => Context.Items[ItemKey] = this;
 

@@ -67,7 +67,7 @@ public static class VirtualResource
                 yield break;
             try
             {
-                node = JsonNode.Parse(text);
+                node = Model.ClientText.Check(JsonNode.Parse(text));
             }
             catch (JsonException)
             {

@@ -29,7 +29,7 @@ public static class WebPages
 
     public static Task LoginAsync(HttpContext http) => ApiPipeline.RunAsync(http, async (request, ct) =>
     {
-        var next = SafeRedirect(FormDict.Text(request.Form["redirect-to"]));
+        var next = RedirectTarget.SameOrigin(FormDict.Text(request.Form["redirect-to"]), request.Http.Request.Host);
         if (HttpMethods.IsPost(request.Method))
         {
             var usr = FormDict.Text(request.Form["usr"])?.Trim();
@@ -68,9 +68,6 @@ public static class WebPages
         var user = request.Session?.FullName ?? request.Context.User;
         request.Writer = r => Html(r, StatusCodes.Status200OK, AppPage(user, doctypes, csrf));
     });
-
-    private static string? SafeRedirect(string? target) =>
-        target is { Length: > 1 } && target[0] == '/' && target[1] != '/' && target[1] != '\\' ? target : null;
 
     private static Task Redirect(HttpResponse response, string location)
     {

@@ -52,6 +52,8 @@ public static class WebServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (TrustedProxies.Options(bench.ReadCommonConfig()) is { } forwarded)
+            app.UseForwardedHeaders(forwarded);
         app.UseMiddleware<SiteMiddleware>();
         app.MapHealthChecks("/healthz");
         PingEndpoint.Map(app);

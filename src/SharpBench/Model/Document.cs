@@ -269,7 +269,8 @@ public sealed class Document
                     ClientModified = FieldValue.Text(FieldValue.Unwrap(node));
                     continue;
                 case "docstatus":
-                    DocStatus = (int)(long)FieldValue.Coerce(ColumnKind.Int, node, "docstatus")!;
+                    var docstatus = (long)FieldValue.Coerce(ColumnKind.Int, node, "docstatus")!;
+                    DocStatus = docstatus is >= 0 and <= 2 ? (int)docstatus : throw new ValidationError($"docstatus must be 0, 1 or 2, not {docstatus}");
                     continue;
             }
             var f = Meta.Field(key);

@@ -51,9 +51,12 @@ public static class FieldValue
                     case JsonValueKind.Number:
                         if (jv.TryGetValue<long>(out var l)) return l;
                         if (jv.TryGetValue<decimal>(out var m)) return m;
-                        if (jv.TryGetValue<double>(out var d)) return (decimal)d;
+                        if (jv.TryGetValue<double>(out var d)) return ToDecimal(d, jv.ToJsonString());
                         if (jv.TryGetValue<int>(out var i)) return (long)i;
-                        return decimal.Parse(jv.ToJsonString(), NumberStyles.Float, Inv);
+                        // A value built in code (a float, a ulong) rather than parsed: go by its JSON text.
+                        var text = jv.ToJsonString();
+                        if (long.TryParse(text, NumberStyles.Integer, Inv, out l)) return l;
+                        return decimal.TryParse(text, NumberStyles.Float, Inv, out m) ? m : throw OutOfRange(text);
                     default: return jv;
                 }
             case JsonElement e:
@@ -64,8 +67,8 @@ public static class FieldValue
             case sbyte sb: return (long)sb;
             case uint ui: return (long)ui;
             case ulong ul: return (long)ul;
-            case double d: return double.IsFinite(d) ? (decimal)d : throw new FrappeTypeError("Numbers must be finite");
-            case float f: return (decimal)f;
+            case double d: return double.IsFinite(d) ? ToDecimal(d, d.ToString("R", Inv)) : throw new FrappeTypeError("Numbers must be finite");
+            case float f: return double.IsFinite(f) ? ToDecimal(f, f.ToString("R", Inv)) : throw new FrappeTypeError("Numbers must be finite");
             case DBNull: return null;
             default: return value;
         }
@@ -97,10 +100,10 @@ public static class FieldValue
                     null => 0L,
                     long l => l,
                     bool b => b ? 1L : 0L,
-                    decimal m => (long)decimal.Truncate(m),
+                    decimal m => ToLong(m, label),
                     string s when string.IsNullOrWhiteSpace(s) => 0L,
                     string s when long.TryParse(s.Trim(), NumberStyles.Integer, Inv, out var l) => l,
-                    string s when decimal.TryParse(s.Trim(), NumberStyles.Float, Inv, out var m) => (long)decimal.Truncate(m),
+                    string s when ParseNumber(s) is { } m => ToLong(m, label),
                     _ => throw new FrappeTypeError($"{label}: {Describe(v)} is not a whole number"),
                 };
             case ColumnKind.Check:
@@ -114,7 +117,7 @@ public static class FieldValue
                     {
                         "" or "0" or "false" or "no" or "off" => 0L,
                         "1" or "true" or "yes" or "on" => 1L,
-                        var t when decimal.TryParse(t, NumberStyles.Float, Inv, out var m) => m != 0 ? 1L : 0L,
+                        var t when double.TryParse(t, NumberStyles.Float, Inv, out var m) && double.IsFinite(m) => m != 0 ? 1L : 0L,
                         _ => throw new FrappeTypeError($"{label}: {Describe(v)} is not a Check value (0 or 1)"),
                     },
                     _ => throw new FrappeTypeError($"{label}: {Describe(v)} is not a Check value (0 or 1)"),
@@ -127,7 +130,7 @@ public static class FieldValue
                     decimal m => m,
                     bool b => b ? 1m : 0m,
                     string s when string.IsNullOrWhiteSpace(s) => 0m,
-                    string s when decimal.TryParse(s.Trim(), NumberStyles.Float, Inv, out var m) => m,
+                    string s when ParseNumber(s) is { } m => m,
                     _ => throw new FrappeTypeError($"{label}: {Describe(v)} is not a number"),
                 };
             case ColumnKind.Date:
@@ -183,6 +186,31 @@ public static class FieldValue
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
     }
+
+    // Every number becomes a decimal (28 digits) or a long; what does not fit either is refused
+    // here with a 417 instead of an OverflowException (a 500) somewhere later.
+    private static decimal ToDecimal(double d, string text) =>
+        Math.Abs(d) < 7.9e28 ? (decimal)d : throw OutOfRange(text);
+
+    private static long ToLong(decimal m, string label)
+    {
+        var t = decimal.Truncate(m);
+        return t is >= long.MinValue and <= long.MaxValue ? (long)t : throw OutOfRange($"{label}: {m.ToString(Inv)}");
+    }
+
+    /// <summary>Text as a number (plain or exponent form); null when it is not a number at all.</summary>
+    private static decimal? ParseNumber(string s)
+    {
+        s = s.Trim();
+        if (decimal.TryParse(s, NumberStyles.Float, Inv, out var m))
+            return m;
+        // Parses as a double but not as a decimal: a number, just too large (1e308, and 1e400 as infinity).
+        if (double.TryParse(s, NumberStyles.Float, Inv, out var d) && !double.IsNaN(d))
+            throw OutOfRange(s.Length > 40 ? s[..40] + "…" : s);
+        return null;
+    }
+
+    private static ValidationError OutOfRange(string what) => new($"Number out of range: {what}");
 
     private static string Describe(object? v) => v switch
     {

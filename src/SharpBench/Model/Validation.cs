@@ -60,6 +60,7 @@ internal static class Validation
         foreach (var f in d.Meta.DataFields)
         {
             var v = d.Get(f.FieldName);
+            CheckRange(f, v);
             if (v is not string s || s.Length == 0)
                 continue;
             if (f.Storage == ColumnKind.Varchar)
@@ -75,6 +76,23 @@ internal static class Validation
                     throw new ValidationError($"{f.Label ?? f.FieldName} cannot be \"{s}\". It should be one of \"{string.Join("\", \"", options.Where(o => o.Length > 0))}\"");
             }
         }
+    }
+
+    // The narrowest column each kind gets on any of the three databases (MariaDB int(11),
+    // decimal(21,9), decimal(3,2)): a value past it would be the database's error, a 500.
+    private static readonly decimal MaxDecimal = 1_000_000_000_000m;
+
+    private static void CheckRange(DocField f, object? v)
+    {
+        var (fits, range) = (f.Storage, v) switch
+        {
+            (ColumnKind.Int, long l) => (l is >= int.MinValue and <= int.MaxValue, "-2147483648 to 2147483647"),
+            (ColumnKind.Decimal, decimal m) => (Math.Abs(m) < MaxDecimal, "less than 1e12 either side of zero"),
+            (ColumnKind.Rating, decimal m) => (Math.Abs(m) < 10m, "0 to 1"),
+            _ => (true, ""),
+        };
+        if (!fits)
+            throw new ValidationError($"{f.Label ?? f.FieldName}: {FieldValue.Text(v)} is out of range ({range})");
     }
 
     private static async Task CheckLinksAsync(FrappeContext ctx, Document d, CancellationToken ct)

@@ -30,9 +30,11 @@ public sealed class LiveServer : IAsyncDisposable
     public Uri BaseUri { get; }
     public Bench Bench => _bench.Bench;
 
-    public static async Task<LiveServer> StartAsync(DbKind kind = DbKind.Sqlite, Action<JsonObject>? siteConfig = null)
+    public static async Task<LiveServer> StartAsync(DbKind kind = DbKind.Sqlite, Action<JsonObject>? siteConfig = null, Action<JsonObject>? commonConfig = null)
     {
         var bench = new TempBench();
+        if (commonConfig is not null)
+            bench.Bench.UpdateCommonConfig(commonConfig);
         var site = await bench.CreateSiteAsync(kind, setDefault: true);
         if (siteConfig is not null)
         {

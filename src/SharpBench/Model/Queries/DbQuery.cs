@@ -29,6 +29,9 @@ public static class DbQuery
         var order = await OrderByAsync(scope, q.OrderBy, items, ct);
         if (order.Count == 0 && group.Count == 0 && !items.Any(i => i.Aggregate))
             order = DefaultOrder(scope, items, q.Distinct);
+        // An aggregate sort over plain rows folds them into one on MariaDB and SQLite and fails on PostgreSQL.
+        if (group.Count == 0 && items.Any(i => !i.Aggregate) && order.Any(IsAggregate))
+            throw new DataError("Cannot use an aggregate function in order_by without group_by");
         sql.Append(" FROM ").Append(scope.MainTable);
         foreach (var j in scope.Joins)
             sql.Append(' ').Append(j);
@@ -43,7 +46,7 @@ public static class DbQuery
         var db = await ctx.DbAsync(ct);
         if (q.Debug)
             await DebugLog.AddAsync(ctx, sql.ToString(), scope.Args, ct);
-        var rows = await db.QueryValuesAsync(sql.ToString(), scope.Args, ct);
+        var rows = await RunAsync(ctx, () => db.QueryValuesAsync(sql.ToString(), scope.Args, ct), ct);
         for (var r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -69,7 +72,24 @@ public static class DbQuery
         var db = await ctx.DbAsync(ct);
         if (q.Debug)
             await DebugLog.AddAsync(ctx, sql.ToString(), scope.Args, ct);
-        return Convert.ToInt64(await db.ScalarAsync(sql.ToString(), scope.Args, ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await RunAsync(ctx, () => db.ScalarAsync(sql.ToString(), scope.Args, ct), ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Runs the built statement. Every part of it was checked against meta, so a refusal by the
+    /// database (PostgreSQL's grouping rules, say) is about how the client combined the parts: a
+    /// 417, without the database's words outside developer mode.
+    /// </summary>
+    private static async Task<T> RunAsync<T>(FrappeContext ctx, Func<Task<T>> run, CancellationToken ct)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (System.Data.Common.DbException e) when (!ct.IsCancellationRequested && StatementErrors.IsRefusedStatement(e))
+        {
+            throw StatementErrors.AsDataError(e, ctx.Site.Config.GetBool("developer_mode"));
+        }
     }
 
     private static async Task<(QueryScope Scope, string Where)> PrepareAsync(FrappeContext ctx, ListQuery q, CancellationToken ct)
@@ -135,13 +155,15 @@ public static class DbQuery
         var items = new List<SelectItem>();
         if (fields is null || fields.Count == 0)
             fields = ["name"];
+        ListLimits.CheckCount(fields.Count, "fields", ListLimits.MaxFields, "entries");
         foreach (var raw in fields)
         {
             if (raw is null)
                 throw new DataError("fields must be a list of field names");
+            ListLimits.CheckText(raw, "fields", ListLimits.MaxFieldLength);
             var field = raw.Trim();
             SqlText.CheckField(field);
-            var m = SqlText.FieldShape().Match(field);
+            var m = SqlText.MatchField(field);
             if (!m.Success)
                 throw new DataError($"Field not permitted in query: {field}");
             var alias = m.Groups["alias"].Success ? SqlText.Unquote(m.Groups["alias"].Value) : null;
@@ -244,7 +266,7 @@ public static class DbQuery
         {
             if (part.Trim().Length == 0)
                 throw new DataError("Illegal SQL Query");
-            var m = SqlText.OrderShape().Match(part);
+            var m = SqlText.MatchOrder(part);
             if (!m.Success)
                 throw new DataError("Illegal SQL Query");
             var dir = m.Groups["dir"].Success ? " " + m.Groups["dir"].Value.ToUpperInvariant() : "";
@@ -291,6 +313,9 @@ public static class DbQuery
         }
         return await ResolveMatchAsync(scope, m, ct);
     }
+
+    private static bool IsAggregate(string orderItem) =>
+        SqlText.Aggregates.Any(a => orderItem.StartsWith(a.ToUpperInvariant() + "(", StringComparison.Ordinal));
 
     private static List<string> DefaultOrder(QueryScope scope, List<SelectItem> items, bool distinct)
     {

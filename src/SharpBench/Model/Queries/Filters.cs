@@ -19,10 +19,10 @@ internal static partial class Filters
         "descendants of", "descendants of (inclusive)", "not descendants of", "ancestors of", "not ancestors of",
     ];
 
-    [GeneratedRegex(@"[,'();\n\r]")]
+    [GeneratedRegex(@"[,'();\n\r]", RegexOptions.None, 250)]
     private static partial Regex BadFieldCharacters();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.None, 250)]
     private static partial Regex Spaces();
 
     public static List<FilterCondition> Parse(JsonNode? node, string argument)
@@ -70,6 +70,10 @@ internal static partial class Filters
             default:
                 throw new DataError($"{argument} must be a list or an object");
         }
+        ListLimits.CheckCount(result.Count, argument, ListLimits.MaxConditions, "conditions");
+        ListLimits.CheckCount(result.Sum(c => ListLimits.ValueCount(c.Value)), argument, ListLimits.MaxFilterValues, "values");
+        foreach (var c in result)
+            ListLimits.CheckText(c.Field, argument, ListLimits.MaxFieldLength);
         return result;
     }
 
@@ -106,7 +110,15 @@ internal static partial class Filters
             col = await scope.ResolveInDocTypeAsync(c.DocType, plain, ct);
         else
             col = await scope.ResolveAsync(table, prefix, plain, retarget: true, ct);
-        return await SqlAsync(scope, QueryScope.Readable(col), op, c.Value, ct);
+        try
+        {
+            return await SqlAsync(scope, QueryScope.Readable(col), op, c.Value, ct);
+        }
+        catch (ValidationError e) when (e is not DataError)
+        {
+            // A value the column cannot hold (a number out of range): the filter is at fault.
+            throw new DataError($"Invalid filter value: {e.Message}");
+        }
     }
 
     private static async Task<string> SqlAsync(QueryScope s, ColumnRef col, string op, JsonNode? value, CancellationToken ct)

@@ -47,7 +47,7 @@ public sealed class ListQuery
             return null;
         try
         {
-            return JsonNode.Parse(raw);
+            return ClientText.Check(JsonNode.Parse(raw));
         }
         catch (JsonException e)
         {

@@ -8,6 +8,10 @@ namespace SharpBench.Model.Queries;
 /// </summary>
 internal static partial class SqlText
 {
+    // Inputs are capped (ListLimits) so every pattern here runs in far less; the timeout is the
+    // backstop that turns a pathological match into a 417 instead of a busy thread.
+    private const int TimeoutMs = 250;
+
     // A column reference: `tabX`.`col`, "tabX"."col", tabX.col, prefix.col or col.
     private const string Ref =
         @"(?:(?<table>`tab[^`]{1,61}`|""tab[^""]{1,61}""|tab[A-Za-z0-9_]{1,61})\.(?<col>`[a-z_][a-z0-9_]*`|""[a-z_][a-z0-9_]*""|[a-z_][a-z0-9_]*)"
@@ -15,35 +19,45 @@ internal static partial class SqlText
         + @"|(?<plain>`[a-z_][a-z0-9_]*`|""[a-z_][a-z0-9_]*""|[a-z_][a-z0-9_]*))";
 
     [GeneratedRegex(@"^\s*(?:(?<fn>count|sum|avg|min|max)\s*\(\s*(?<distinct>distinct\s+)?(?:(?<star>\*)|" + Ref + @")\s*\)|(?<star2>\*)|" + Ref + @")(?:\s+as\s+(?<alias>[A-Za-z_][A-Za-z0-9_]{0,63}|`[A-Za-z_][A-Za-z0-9_]{0,63}`|""[A-Za-z_][A-Za-z0-9_]{0,63}""))?\s*$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
-    public static partial Regex FieldShape();
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
+    private static partial Regex FieldShape();
 
     [GeneratedRegex(@"^\s*(?:(?<fn>count|sum|avg|min|max)\s*\(\s*(?<distinct>distinct\s+)?(?:(?<star>\*)|" + Ref + @")\s*\)|" + Ref + @")(?:\s+(?<dir>asc|desc))?\s*$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
-    public static partial Regex OrderShape();
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
+    private static partial Regex OrderShape();
 
-    [GeneratedRegex(@"\b(?<fn>[a-z_][a-z0-9_]*)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"\b(?<fn>[a-z_][a-z0-9_]*)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeoutMs)]
     private static partial Regex FunctionCall();
 
-    [GeneratedRegex(@"\bunion\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bunion\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex Union();
 
-    [GeneratedRegex(@"^\s*\(?\s*(select|delete|update|drop|create|insert|alter|truncate|with)\b|\s(from|where|join|group\s+by|order\s+by|having|limit|into)\s|\(\s*select\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*\(?\s*(select|delete|update|drop|create|insert|alter|truncate|with)\b|\s(from|where|join|group\s+by|order\s+by|having|limit|into)\s|\(\s*select\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex SubQuery();
 
-    [GeneratedRegex(@"select\b.*\bfrom\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
-    private static partial Regex SelectFrom();
-
-    [GeneratedRegex(@"sleep\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"sleep\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex Sleep();
 
-    [GeneratedRegex(@"^[a-z0-9\-_ ,`'"".()*]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9\-_ ,`'"".()*]*$", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex OrderCharacters();
 
     public static readonly HashSet<string> Aggregates = new(StringComparer.OrdinalIgnoreCase) { "count", "sum", "avg", "min", "max" };
 
+    /// <summary>Reads one <c>fields</c> entry with the field grammar.</summary>
+    public static Match MatchField(string field) => Guard(() => FieldShape().Match(field));
+
+    /// <summary>Reads one comma-separated item of <c>order_by</c>/<c>group_by</c>.</summary>
+    public static Match MatchOrder(string part) => Guard(() => OrderShape().Match(part));
+
     /// <summary>Raises Frappe's error for a hostile field entry; quiet for entries the grammar then reads.</summary>
-    public static void CheckField(string field)
+    public static void CheckField(string field) => Guard(() =>
+    {
+        ListLimits.CheckText(field, "fields", ListLimits.MaxFieldLength);
+        CheckFieldText(field);
+        return true;
+    });
+
+    private static void CheckFieldText(string field)
     {
         if (field.Contains("/*", StringComparison.Ordinal) || field.Contains("--", StringComparison.Ordinal) || field.Contains('#', StringComparison.Ordinal) || Union().IsMatch(field))
             throw new DataError("Illegal SQL Query");
@@ -58,10 +72,17 @@ internal static partial class SqlText
     }
 
     /// <summary>Checks applied to the whole text of <c>order_by</c>/<c>group_by</c> before it is parsed.</summary>
-    public static void CheckOrderText(string text, string what)
+    public static void CheckOrderText(string text, string what) => Guard(() =>
+    {
+        ListLimits.CheckText(text, what.Replace(' ', '_'), ListLimits.MaxClauseLength);
+        CheckOrderTextChecked(text, what);
+        return true;
+    });
+
+    private static void CheckOrderTextChecked(string text, string what)
     {
         var lower = text.ToLowerInvariant();
-        if (SelectFrom().IsMatch(lower))
+        if (SelectBeforeFrom(lower))
             throw new DataError($"Cannot use sub-query in {what}");
         if (Sleep().IsMatch(lower))
             throw new DataError($"Cannot use sleep(…) in {what}");
@@ -70,6 +91,42 @@ internal static partial class SqlText
         foreach (Match m in FunctionCall().Matches(lower))
             if (!Aggregates.Contains(m.Groups["fn"].Value))
                 throw new DataError($"Use of function {m.Groups["fn"].Value} in {what} is restricted");
+    }
+
+    /// <summary>
+    /// "select" as a word with "from" as a word somewhere after it: one forward scan, where the
+    /// regular expression <c>select\b.*\bfrom\b</c> it replaces backtracked from every "select".
+    /// </summary>
+    internal static bool SelectBeforeFrom(string lower)
+    {
+        var select = WordAt(lower, "select", 0);
+        return select >= 0 && WordAt(lower, "from", select + "select".Length) >= 0;
+    }
+
+    /// <summary>The first index of <paramref name="word"/> at or after <paramref name="start"/> with a word boundary on both sides, or -1.</summary>
+    private static int WordAt(string text, string word, int start)
+    {
+        for (var i = text.IndexOf(word, start, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
+        {
+            var end = i + word.Length;
+            if ((i == 0 || !IsWordChar(text[i - 1])) && (end == text.Length || !IsWordChar(text[end])))
+                return i;
+        }
+        return -1;
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    private static T Guard<T>(Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new DataError("Illegal SQL Query");
+        }
     }
 
     public static string Unquote(string identifier) =>
