@@ -14,7 +14,9 @@ public static class StatementErrors
     public static bool IsRefusedStatement(DbException e) => e switch
     {
         // SQLSTATE classes 21 (cardinality), 22 (data exception), 42 (syntax or access rule).
-        MySqlException m => IsStatementClass(m.SqlState),
+        // MariaDB reports some grouping errors as HY000: 1111 invalid use of a group function,
+        // 1140 mixed aggregate and plain columns, 1055 ONLY_FULL_GROUP_BY.
+        MySqlException m => IsStatementClass(m.SqlState) || m.Number is 1111 or 1140 or 1055,
         PostgresException p => IsStatementClass(p.SqlState),
         // SQLITE_ERROR (a generic SQL error), SQLITE_TOOBIG, SQLITE_MISMATCH, SQLITE_RANGE.
         SqliteException s => s.SqliteErrorCode is 1 or 18 or 20 or 25,

@@ -275,6 +275,8 @@ public static class DbQuery
             string expr;
             if (m.Groups["fn"].Success)
             {
+                if (items is null)
+                    throw new DataError("Cannot use an aggregate function in group_by");
                 var fn = m.Groups["fn"].Value.ToUpperInvariant();
                 var distinct = m.Groups["distinct"].Success ? "DISTINCT " : "";
                 expr = m.Groups["star"].Success ? (fn == "COUNT" ? "COUNT(*)" : throw new DataError("Illegal SQL Query"))
