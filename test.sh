@@ -58,7 +58,8 @@ fi
 while IFS= read -r suite; do
   echo "== conformance: ${suite#"$here"/}"
   out="$results/$(echo "${suite#"$here"/}" | tr '/' '_').log"
-  bash "$suite" 2>&1 | tee "$out"
+  # </dev/null: a suite that reads stdin (docker compose exec, say) would eat the list of suites.
+  bash "$suite" </dev/null 2>&1 | tee "$out"
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
   if [ -z "$line" ]; then
     echo "(no summary line from $suite: counted as one failure)"
