@@ -46,9 +46,14 @@ public static class BoundedEnqueue
         }
     }
 
-    /// <summary>The client refused the command because no connection was up, so Redis never saw it.</summary>
+    /// <summary>
+    /// The client refused the command because no connection was up, so Redis never saw it. A
+    /// connection that broke while a loading Redis turned it away fails the command "before write"
+    /// (seen as ProtocolFailure/WriteFailure): never written, so it is safe to try again too.
+    /// </summary>
     private static bool NotSent(RedisConnectionException e) =>
-        e.FailureType is ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.Loading;
+        e.FailureType is ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection or ConnectionFailureType.Loading
+        || e.CommandStatus is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog;
 
     private static QueueUnavailableError Unavailable(string jobId, TimeSpan bound, string why, bool sent) =>
         new($"The job queue (redis_queue) did not take job {jobId} within {bound.TotalSeconds:0.###} s: {why}. "
