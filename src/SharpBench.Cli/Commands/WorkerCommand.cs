@@ -92,7 +92,17 @@ public static class WorkerCommand
     /// <summary>Loads the bench's apps; an app listed in apps.txt without an assembly is an operator error.</summary>
     public static void LoadApps(Bench bench)
     {
-        var missing = AppLoader.LoadBenchApps(bench);
+        IReadOnlyList<string> missing;
+        try
+        {
+            missing = AppLoader.LoadBenchApps(bench);
+        }
+        catch (AppLoadException e)
+        {
+            Console.Error.WriteLine("Error: " + e.Message);
+            Environment.Exit(1);
+            return;
+        }
         if (missing.Count > 0)
             Console.Error.WriteLine($"Warning: apps in sites/apps.txt without an assembly under apps/: {string.Join(", ", missing)}");
     }

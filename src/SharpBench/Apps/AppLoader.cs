@@ -13,6 +13,14 @@ namespace SharpBench.Apps;
 /// (its constructor may register methods), and each public static method marked
 /// <see cref="FrappeMethodAttribute"/> or <see cref="WhitelistAttribute"/> with the method shape
 /// <c>Task&lt;object?&gt; M(FrappeContext, JsonObject, CancellationToken)</c> goes into the <see cref="MethodRegistry"/>.
+/// <para>
+/// Assemblies are read into memory and loaded from that copy, never mapped from their file: a
+/// rebuild that overwrites <c>apps/&lt;app&gt;/&lt;app&gt;.dll</c> in place would otherwise change the
+/// pages a running role executes (a <see cref="BadImageFormatException"/> or worse). A running
+/// process keeps the build it started with; the next start reads the new one. So an app's
+/// <see cref="Assembly.Location"/> is empty: apps find their files through the bench, not beside
+/// their assembly.
+/// </para>
 /// </summary>
 public static class AppLoader
 {
@@ -34,6 +42,8 @@ public static class AppLoader
                 continue;
             }
             LoadAssembly(path);
+            if (AppRegistry.Find(app) is null)
+                throw new AppLoadException($"{path} holds no app named '{app}': its App subclass must return \"{app}\" as Name.");
         }
         return missing;
     }
@@ -51,7 +61,11 @@ public static class AppLoader
         return null;
     }
 
-    /// <summary>Loads one app assembly (once per path) and registers what it holds.</summary>
+    /// <summary>
+    /// Loads one app assembly (once per path, from an in-memory copy) and registers what it holds;
+    /// an assembly without an <see cref="App"/> (a build that compiled no sources, a library put in
+    /// the wrong folder) is an <see cref="AppLoadException"/> naming the file.
+    /// </summary>
     public static void LoadAssembly(string path)
     {
         var full = Path.GetFullPath(path);
@@ -66,19 +80,41 @@ public static class AppLoader
         AssemblyLoadContext.Default.Resolving += (context, name) =>
         {
             var candidate = Path.Combine(folder, name.Name + ".dll");
-            return File.Exists(candidate) ? context.LoadFromAssemblyPath(candidate) : null;
+            return File.Exists(candidate) ? LoadCopy(context, candidate) : null;
         };
-        var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(full);
-        Register(assembly);
+        Assembly assembly;
+        try
+        {
+            assembly = LoadCopy(AssemblyLoadContext.Default, full);
+        }
+        catch (BadImageFormatException e)
+        {
+            throw new AppLoadException($"{full} is not a .NET assembly (or was still being written): {e.Message}", e);
+        }
+        if (Register(assembly) == 0)
+            throw new AppLoadException($"{full} holds no app: no public class derived from SharpBench.Apps.App. A build whose output folder is inside the project compiles no sources; build to a folder outside it (docs/jobs.md).");
     }
 
-    /// <summary>Registers the apps and attributed methods of an assembly (also used for apps linked at build time).</summary>
-    public static void Register(Assembly assembly)
+    /// <summary>Loads the bytes of <paramref name="path"/> (and its .pdb, for stack traces) as read now.</summary>
+    private static Assembly LoadCopy(AssemblyLoadContext context, string path)
     {
+        using var image = new MemoryStream(File.ReadAllBytes(path));
+        var pdbPath = Path.ChangeExtension(path, ".pdb");
+        using var pdb = File.Exists(pdbPath) ? new MemoryStream(File.ReadAllBytes(pdbPath)) : null;
+        return context.LoadFromStream(image, pdb);
+    }
+
+    /// <summary>Registers the apps and attributed methods of an assembly (also used for apps linked at build time); returns how many apps it held.</summary>
+    public static int Register(Assembly assembly)
+    {
+        var apps = 0;
         foreach (var type in assembly.GetExportedTypes())
         {
             if (type.IsSubclassOf(typeof(App)) && !type.IsAbstract && type.GetConstructor(Type.EmptyTypes) is not null)
+            {
                 AppRegistry.Register((App)Activator.CreateInstance(type)!);
+                apps++;
+            }
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static))
             {
                 var name = method.GetCustomAttribute<FrappeMethodAttribute>()?.Name ?? method.GetCustomAttribute<WhitelistAttribute>()?.Name;
@@ -88,6 +124,7 @@ public static class AppLoader
                 MethodRegistry.Register(name, invoke, method.GetCustomAttribute<WhitelistAttribute>());
             }
         }
+        return apps;
     }
 
     private static bool HasMethodShape(MethodInfo m)
