@@ -21,13 +21,18 @@ public static class ServeCommand
             if (r.GetValueOrDefault<int?>() is <= 0)
                 r.AddError("--timeout must be a positive number of seconds.");
         });
-        var command = new Command("serve", "Run the web backend (the compose 'backend' service)") { port, bind, timeout };
+        var reusePort = new Option<bool>("--reuse-port")
+        {
+            Description = "Bind with SO_REUSEPORT (gunicorn's --reuse-port), so a new serve can start on the port before the old one is stopped: a restart with no refused connection (docs/reliability.md)",
+        };
+        var command = new Command("serve", "Run the web backend (the compose 'backend' service)") { port, bind, timeout, reusePort };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
             bench.EnsureLayout();
             var limit = parse.GetValue(timeout);
-            var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)));
+            var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)),
+                parse.GetValue(reusePort) ? b => ReusePort.Use(b.WebHost) : null);
             if (limit is { } seconds)
                 RequestTimeout.Use(app, TimeSpan.FromSeconds(seconds));
             await app.RunAsync();
