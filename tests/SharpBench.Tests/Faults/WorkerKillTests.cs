@@ -16,6 +16,7 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(DbKind.MariaDb)]
+    [InlineData(DbKind.Postgres)]
     [InlineData(DbKind.Sqlite)]
     public async Task Killing_workers_at_random_under_load_loses_and_duplicates_no_job(DbKind kind)
     {

@@ -35,6 +35,7 @@ public sealed class ExactlyOnceTests
     [Theory]
     [InlineData(DbKind.Sqlite)]
     [InlineData(DbKind.MariaDb)]
+    [InlineData(DbKind.Postgres)]
     public async Task A_job_redelivered_after_its_run_committed_is_acknowledged_without_running_again(DbKind kind)
     {
         await using var bench = new JobBench();

@@ -18,7 +18,7 @@ namespace SharpBench.Tests.Jobs;
 public sealed class JobBench : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
-    private readonly List<string> _serverDatabases = [];
+    private readonly List<(string Name, DbKind Kind)> _serverDatabases = [];
 
     static JobBench()
     {
@@ -78,10 +78,20 @@ public sealed class JobBench : IAsyncDisposable
                 RootPassword = Env("SB_MARIADB_ROOT_PASSWORD", "root"),
             };
         }
+        else if (kind == DbKind.Postgres)
+        {
+            options = options with
+            {
+                DbHost = Support.TestServices.PostgresHost,
+                DbPort = Support.TestServices.PostgresPort,
+                RootUser = Support.TestServices.PostgresRootUser,
+                RootPassword = Support.TestServices.PostgresRootPassword,
+            };
+        }
         await new SiteCreator(Bench, _ => { }).CreateAsync(options);
         var site = Sites.Find(name)!;
         if (kind != DbKind.Sqlite)
-            _serverDatabases.Add(name);
+            _serverDatabases.Add((name, kind));
         return site;
     }
 
@@ -187,11 +197,14 @@ public sealed class JobBench : IAsyncDisposable
             }
             p.Dispose();
         }
-        foreach (var name in _serverDatabases)
+        foreach (var (name, kind) in _serverDatabases)
         {
             try
             {
-                await new SiteCreator(Bench, _ => { }).DropAsync(name, Env("SB_MARIADB_ROOT_USER", "root"), Env("SB_MARIADB_ROOT_PASSWORD", "root"), force: true);
+                var (rootUser, rootPassword) = kind == DbKind.Postgres
+                    ? (Support.TestServices.PostgresRootUser, Support.TestServices.PostgresRootPassword)
+                    : (Env("SB_MARIADB_ROOT_USER", "root"), Env("SB_MARIADB_ROOT_PASSWORD", "root"));
+                await new SiteCreator(Bench, _ => { }).DropAsync(name, rootUser, rootPassword, force: true);
             }
             catch (Exception)
             {

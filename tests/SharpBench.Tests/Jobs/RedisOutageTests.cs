@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using SharpBench.Data;
 using SharpBench.Jobs;
 using SharpBench.Sites;
 using SharpBench.Tests.App;
@@ -19,9 +20,9 @@ public sealed class RedisOutageTests
     // The bound is 1 s; the rest is slack for a busy two-core test machine.
     private static readonly TimeSpan Answered = TimeSpan.FromSeconds(3);
 
-    private static async Task<(HttpClient Admin, Site Site)> LoginAsync(JobBench bench, WebHost web)
+    private static async Task<(HttpClient Admin, Site Site)> LoginAsync(JobBench bench, WebHost web, DbKind kind)
     {
-        var site = await bench.CreateSiteAsync();
+        var site = await bench.CreateSiteAsync(kind);
         await JobBench.MarkersAsync(site);
         var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = web.Address };
         admin.DefaultRequestHeaders.Add("X-Frappe-Site-Name", site.Name);
@@ -49,14 +50,16 @@ public sealed class RedisOutageTests
         Assert.Null(body["message"]);
     }
 
-    [Fact]
-    public async Task While_redis_is_down_an_enqueue_fails_fast_with_503_and_the_request_writes_nothing()
+    [Theory]
+    [InlineData(DbKind.MariaDb)]
+    [InlineData(DbKind.Postgres)]
+    public async Task While_redis_is_down_an_enqueue_fails_fast_with_503_and_the_request_writes_nothing(DbKind kind)
     {
         await using var redis = new OwnRedis();
         await redis.StartAsync();
         await using var bench = new JobBench(redis.Url);
         await using var web = await WebHost.StartAsync(bench.Bench);
-        var (admin, site) = await LoginAsync(bench, web);
+        var (admin, site) = await LoginAsync(bench, web, kind);
         using var _ = admin;
         Assert.Equal(HttpStatusCode.OK, (await InsertAndEnqueueAsync(admin, "before")).Response.StatusCode);
 
@@ -75,14 +78,16 @@ public sealed class RedisOutageTests
         Assert.Null(await bench.Backend.GetAsync($"{site.Name}::while-down"));
     }
 
-    [Fact]
-    public async Task A_hung_redis_fails_the_enqueue_within_the_bound_and_a_retry_with_its_job_id_queues_the_job_once()
+    [Theory]
+    [InlineData(DbKind.MariaDb)]
+    [InlineData(DbKind.Postgres)]
+    public async Task A_hung_redis_fails_the_enqueue_within_the_bound_and_a_retry_with_its_job_id_queues_the_job_once(DbKind kind)
     {
         await using var redis = new OwnRedis();
         await redis.StartAsync();
         await using var bench = new JobBench(redis.Url);
         await using var web = await WebHost.StartAsync(bench.Bench);
-        var (admin, site) = await LoginAsync(bench, web);
+        var (admin, site) = await LoginAsync(bench, web, kind);
         using var _ = admin;
         Assert.Equal(HttpStatusCode.OK, (await InsertAndEnqueueAsync(admin, "before")).Response.StatusCode);
 
