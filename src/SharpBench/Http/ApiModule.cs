@@ -18,6 +18,5 @@ public sealed class ApiModule : IWebModule
         app.Map("/api/{**rest}", ApiRoutes.HandleAsync);
         app.Map("/", WebPages.HomeAsync);
         app.MapMethods("/login", ["GET", "HEAD", "POST"], WebPages.LoginAsync);
-        app.MapMethods("/app", ["GET", "HEAD"], WebPages.AppAsync);
     }
 }
