@@ -10,7 +10,6 @@ export default defineConfig({
     manifest: true,
     assetsDir: "",
     target: "es2020",
-    cssCodeSplit: false,
     rollupOptions: { input: "src/main.ts" },
   },
 });

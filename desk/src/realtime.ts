@@ -9,7 +9,15 @@ const docRooms = new Map<string, number>();
 
 export function getSocket(): Socket {
   if (!socket) {
-    socket = io(`${location.origin}/${boot.sitename}`, { path: "/socket.io", withCredentials: true, reconnectionDelayMax: 5000 });
+    // WebSocket first: its handshake always carries Origin, which the realtime server checks
+    // against Host (as Frappe's does). A same-origin polling GET has no Origin in Chromium, so
+    // polling first is refused unless a proxy adds the header (frappe_docker's nginx does).
+    socket = io(`${location.origin}/${boot.sitename}`, {
+      path: "/socket.io",
+      withCredentials: true,
+      transports: ["websocket", "polling"],
+      reconnectionDelayMax: 5000,
+    });
     // A reconnect starts a new server-side socket: join the rooms again.
     socket.on("connect", () => {
       for (const dt of doctypeRooms.keys()) socket!.emit("doctype_subscribe", dt);

@@ -87,7 +87,7 @@ public static class DeskShell
         var sb = new StringBuilder();
         sb.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-          .Append("<title>Desk</title>\n")
+          .Append("<title>Desk</title>\n<link rel=\"icon\" href=\"data:,\">\n")
           .Append("<meta name=\"csrf_token\" content=\"").Append(E((string?)boot["csrf_token"] ?? "")).Append("\">\n");
         foreach (var css in manifest.Styles)
             sb.Append("<link rel=\"stylesheet\" href=\"").Append(E(css)).Append("\">\n");
