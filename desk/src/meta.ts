@@ -13,6 +13,7 @@ export interface DocField {
   in_list_view?: number;
   in_standard_filter?: number;
   allow_on_submit?: number;
+  is_virtual?: number;
   description?: string;
 }
 

@@ -75,6 +75,21 @@ public static class DeskShell
                 ["custom"] = meta.Custom,
             });
         }
+        // Virtual DocTypes (RQ Job) have no meta; the desk has its own page for them.
+        foreach (var name in new[] { "RQ Job" })
+        {
+            if (VirtualDocTypes.Find(name) is not { } provider)
+                continue;
+            try
+            {
+                await VirtualResource.CheckRolesAsync(context, provider, ct);
+            }
+            catch (PermissionError)
+            {
+                continue;
+            }
+            list.Add(new JsonObject { ["name"] = name, ["module"] = "Core", ["issingle"] = 0, ["is_submittable"] = 0, ["custom"] = 0, ["is_virtual"] = 1 });
+        }
         return list;
     }
 

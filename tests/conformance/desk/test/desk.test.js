@@ -209,13 +209,20 @@ describe("desk", { timeout: 300000 }, () => {
     await bench.shot(page, "16-bulk-deleted");
   });
 
-  it("opens the operator pages: Scheduled Job Type list and the System Settings form", async () => {
+  it("opens the operator pages: Scheduled Job Types with last and next run, RQ Jobs, System Settings", async () => {
     const { page } = a;
     await page.goto("/app/scheduled-job-type");
     await page.locator("table.list tbody tr[data-name]").first().waitFor({ timeout: T });
+    const headers = await page.locator("table.list thead th").allInnerTexts();
+    assert.ok(headers.includes("Last Execution") && headers.includes("Next Execution"), `columns: ${headers}`);
     await bench.shot(page, "17-scheduled-job-type");
+    await page.goto("/app/rq-job");
+    await page.getByRole("heading", { name: "RQ Job" }).waitFor({ timeout: T });
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByText("No jobs").waitFor({ timeout: T });
+    await bench.shot(page, "18-rq-job");
     await page.goto("/app/system-settings");
     await page.getByRole("heading", { name: "System Settings" }).waitFor({ timeout: T });
-    await bench.shot(page, "18-system-settings");
+    await bench.shot(page, "19-system-settings");
   });
 });
