@@ -13,6 +13,8 @@ export interface Boot {
   csrf_token: string;
   sitename: string;
   doctypes: BootDocType[];
+  /** The routed DocType's meta (getdoctype's docs), when the URL names one. */
+  docs?: { name: string }[];
 }
 
 const el = document.getElementById("desk-boot");

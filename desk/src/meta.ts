@@ -1,5 +1,6 @@
 // DocType meta from frappe.desk.form.load.getdoctype, cached per page load.
 import { callRaw } from "./api";
+import { boot } from "./boot";
 
 export interface DocField {
   fieldname: string;
@@ -34,6 +35,7 @@ export interface DocTypeMeta {
 }
 
 const cache = new Map<string, Promise<Map<string, DocTypeMeta>>>();
+if (boot.docs?.length) cache.set(boot.docs[0].name, Promise.resolve(new Map((boot.docs as DocTypeMeta[]).map((d) => [d.name, d]))));
 
 export async function getMeta(doctype: string): Promise<{ meta: DocTypeMeta; children: Map<string, DocTypeMeta> }> {
   let p = cache.get(doctype);

@@ -38,14 +38,18 @@ public static class DeskShell
                 return;
             }
             var csrf = await RequestAuth.EnsureCsrfTokenAsync(request, ct);
+            var doctypes = await ReadableAsync(request.Context, ct);
             var boot = new JsonObject
             {
                 ["user"] = request.Context.User,
                 ["full_name"] = request.Session?.FullName ?? request.Context.User,
                 ["csrf_token"] = csrf,
                 ["sitename"] = request.Site.Name,
-                ["doctypes"] = await ReadableAsync(request.Context, ct),
+                ["doctypes"] = doctypes,
             };
+            // The routed DocType's meta rides along: the first list or form skips a round trip.
+            if (await RoutedMetaAsync(request.Context, http.Request.Path.Value, doctypes, ct) is { } docs)
+                boot["docs"] = docs;
             var html = Page(manifest, boot);
             request.Writer = r =>
             {
@@ -91,6 +95,22 @@ public static class DeskShell
             list.Add(new JsonObject { ["name"] = name, ["module"] = "Core", ["issingle"] = 0, ["is_submittable"] = 0, ["custom"] = 0, ["is_virtual"] = 1 });
         }
         return list;
+    }
+
+    private static async Task<JsonArray?> RoutedMetaAsync(FrappeContext context, string? path, JsonArray doctypes, CancellationToken ct)
+    {
+        var parts = (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 2)
+            return null;
+        var slug = Uri.UnescapeDataString(parts[1]);
+        var name = doctypes.Select(d => (string?)d!["name"]).FirstOrDefault(n => n is not null && DeskRoutes.Slug(n) == slug);
+        if (name is null || await Meta.FindAsync(context, name, ct) is not { } meta)
+            return null;
+        var docs = new JsonArray { FormLoad.ToJson(meta) };
+        foreach (var table in meta.TableFields)
+            if (await Meta.FindAsync(context, table.Options ?? "", ct) is { } child && !docs.Any(d => (string?)d!["name"] == child.Name))
+                docs.Add(FormLoad.ToJson(child));
+        return docs;
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);

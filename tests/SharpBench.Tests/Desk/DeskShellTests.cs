@@ -37,11 +37,12 @@ public sealed class DeskShellTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/app")]
-    [InlineData("/app/todo")]
-    [InlineData("/app/todo/new")]
-    [InlineData("/app/scheduled-job-type/some%20name")]
-    public async Task EveryDeskRouteServesTheShellWithTheBuildsFiles(string path)
+    [InlineData("/app", null)]
+    [InlineData("/app/todo", "ToDo")]
+    [InlineData("/app/todo/new", "ToDo")]
+    [InlineData("/app/scheduled-job-type/some%20name", "Scheduled Job Type")]
+    [InlineData("/app/no-such-thing", null)]
+    public async Task EveryDeskRouteServesTheShellWithTheBuildsFiles(string path, string? routed)
     {
         FakeBuild("main-AAAA1111.js", "main-BBBB2222.css");
         using var browser = await _server.LoginAsync();
@@ -60,6 +61,8 @@ public sealed class DeskShellTests : IAsyncLifetime
         Assert.Equal("Desk", (string?)todo["module"]);
         // Child tables live inside their parents' forms, not on the home page.
         Assert.DoesNotContain(boot["doctypes"]!.AsArray(), d => (string?)d!["name"] == "DocField");
+        // The routed DocType's meta comes with the page (no getdoctype round trip first).
+        Assert.Equal(routed, (string?)boot["docs"]?[0]?["name"]);
 
         // A rebuild is picked up without a restart.
         FakeBuild("main-CCCC3333.js", "main-DDDD4444.css");
