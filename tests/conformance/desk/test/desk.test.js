@@ -212,8 +212,8 @@ describe("desk", { timeout: 300000 }, () => {
   it("opens the operator pages: Scheduled Job Types with last and next run, RQ Jobs, System Settings", async () => {
     const { page } = a;
     await page.goto("/app/scheduled-job-type");
-    await page.locator("table.list tbody tr[data-name]").first().waitFor({ timeout: T });
-    const headers = await page.locator("table.list thead th").allInnerTexts();
+    await page.locator(".list .list-row[data-name]").first().waitFor({ timeout: T });
+    const headers = await page.locator(".list [role=columnheader]").allInnerTexts();
     assert.ok(headers.includes("Last Execution") && headers.includes("Next Execution"), `columns: ${headers}`);
     await bench.shot(page, "17-scheduled-job-type");
     await page.goto("/app/rq-job");
