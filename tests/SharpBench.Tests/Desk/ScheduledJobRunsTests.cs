@@ -41,7 +41,10 @@ public sealed class ScheduledJobRunsTests : IAsyncLifetime
         using var admin = await _server.LoginAsync();
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/resource/User", Json(new JsonObject
         {
-            ["email"] = "plain@example.com", ["first_name"] = "Plain", ["user_type"] = "System User", ["new_password"] = "Plain-pass-1",
+            ["email"] = "plain@example.com",
+            ["first_name"] = "Plain",
+            ["user_type"] = "System User",
+            ["new_password"] = "Plain-pass-1",
         }))).StatusCode);
         using var user = await _server.LoginAsync("plain@example.com", "Plain-pass-1");
         var r = await user.GetAsync("/api/method/sharpbench.desk.scheduled_job_runs");
