@@ -15,6 +15,10 @@ variable "SDK_IMAGE" {
   default = "mcr.microsoft.com/dotnet/sdk:10.0"
 }
 
+variable "NODE_IMAGE" {
+  default = "node:20-bookworm-slim"
+}
+
 variable "BASE_IMAGE" {
   default = "debian:bookworm-slim"
 }
@@ -53,6 +57,7 @@ target "default-args" {
   dockerfile = "images/production/Containerfile"
   args = {
     SDK_IMAGE  = "${SDK_IMAGE}"
+    NODE_IMAGE = "${NODE_IMAGE}"
     BASE_IMAGE = "${BASE_IMAGE}"
     APPS       = "${APPS}"
   }

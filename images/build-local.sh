@@ -6,6 +6,7 @@
 #
 #   debian:bookworm-slim                debootstrap minbase, flattened, slim dpkg/apt settings
 #   mcr.microsoft.com/dotnet/sdk:10.0   the base plus this host's .NET SDK and CA bundle
+#   node:20-bookworm-slim               the base plus this host's node, npm and CA bundle (the desk's build stage)
 #   mariadb:11.8                        Debian's mariadb-server (10.11) + entrypoint + healthcheck.sh
 #   postgres:15.17                      Debian's postgresql-15 + entrypoint (pg_isready on PATH)
 #   redis:8.6-alpine  redis:6.2-alpine  Debian's redis-server (7.0) + entrypoint (redis-cli)
@@ -25,6 +26,7 @@ stand_ins="$here/stand-ins"
 
 BASE=debian:bookworm-slim
 SDK=mcr.microsoft.com/dotnet/sdk:10.0
+NODE=node:20-bookworm-slim
 MARIADB_TAGS=(mariadb:11.8)
 POSTGRES_TAGS=(postgres:15.17)
 REDIS_TAGS=(redis:8.6-alpine redis:6.2-alpine)
@@ -84,6 +86,22 @@ build_sdk() {
   rm -rf "$ctx"
 }
 
+build_node() {
+  exists "$NODE" && return
+  local ctx node npm
+  node=$(readlink -f "$(command -v node 2>/dev/null)" 2>/dev/null) || true
+  npm=$(dirname "$(dirname "$(readlink -f "$(command -v npm 2>/dev/null)" 2>/dev/null)")" 2>/dev/null) || true
+  [ -x "$node" ] && [ -f "$npm/package.json" ] || { log "node and npm are needed on this host to stand in for $NODE (the desk's build stage)"; exit 1; }
+  ctx=$(mktemp -d /var/tmp/sb-node.XXXXXX)
+  cp "$node" "$ctx/node"
+  cp -a "$npm" "$ctx/npm"
+  cp /etc/ssl/certs/ca-certificates.crt "$ctx/"
+  cp "$stand_ins/node/Containerfile" "$ctx/"
+  log "$NODE: $BASE + $node ($("$node" --version))"
+  docker buildx build --load -q -f "$ctx/Containerfile" --build-arg BASE_IMAGE="$BASE" -t "$NODE" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
 # A service stand-in from images/stand-ins/<dir>, tagged with each missing public name.
 build_service() {
   local dir=$1; shift
@@ -103,6 +121,7 @@ if [ "${1:-}" = --stand-ins-only ]; then stand_ins_only=1; shift; fi
 start=$SECONDS
 build_base
 build_sdk
+build_node
 build_service mariadb "${MARIADB_TAGS[@]}"
 build_service postgres "${POSTGRES_TAGS[@]}"
 build_service redis "${REDIS_TAGS[@]}"

@@ -36,6 +36,7 @@ foreach (var command in new Command[]
     ScheduleCommand.Create(),
     CreateRqUsersCommand.Create(),
     HealthCommand.Create(),
+    BuildCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -18,6 +18,7 @@ PACKAGES=(
     wrk hyperfine                   # HTTP load and command benchmarks
     curl jq                         # the README's API examples (tests/conformance/readme)
     docker-compose                  # compose-file checks (the daemon itself is not needed)
+    chromium                        # the desk's end-to-end suite (playwright-core drives it; no browser download)
 )
 
 missing=()

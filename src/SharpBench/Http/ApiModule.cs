@@ -5,7 +5,7 @@ using SharpBench.Auth;
 
 namespace SharpBench.Http;
 
-/// <summary>Frappe's REST API (<c>/api</c>, <c>/api/v1</c>), legacy <c>cmd=</c> RPC on <c>/</c>, and the login and app pages.</summary>
+/// <summary>Frappe's REST API (<c>/api</c>, <c>/api/v1</c>), legacy <c>cmd=</c> RPC on <c>/</c>, and the login page (<c>/app</c> is the desk's: Desk/DeskModule.cs).</summary>
 public sealed class ApiModule : IWebModule
 {
     public void ConfigureServices(IServiceCollection services)
@@ -18,6 +18,5 @@ public sealed class ApiModule : IWebModule
         app.Map("/api/{**rest}", ApiRoutes.HandleAsync);
         app.Map("/", WebPages.HomeAsync);
         app.MapMethods("/login", ["GET", "HEAD", "POST"], WebPages.LoginAsync);
-        app.MapMethods("/app", ["GET", "HEAD"], WebPages.AppAsync);
     }
 }

@@ -18,6 +18,7 @@ public static class WebServer
     [
         new ApiModule(),
         new Files.FilesModule(),
+        new Desk.DeskModule(),
     ];
 
     /// <summary>

@@ -65,6 +65,21 @@ asset() {
   echo "/$path ($(stat -c %s "$work/asset.got") bytes)"
 }
 
+# The desk: /app names the image's built (hashed) files, and nginx serves them gzipped.
+desk() {
+  local sid html js css f enc
+  sid=$(login) || return 1
+  html=$(web -f -H "Cookie: sid=$sid" /app/todo) || { echo "GET /app/todo failed"; return 1; }
+  js=$(echo "$html" | grep -o '/assets/frappe/desk/[^"]*\.js' | head -1)
+  css=$(echo "$html" | grep -o '/assets/frappe/desk/[^"]*\.css' | head -1)
+  [ -n "$js" ] && [ -n "$css" ] || { echo "the /app page names no desk files"; return 1; }
+  for f in "$js" "$css"; do
+    enc=$(web -f -o /dev/null -D - -H 'Accept-Encoding: gzip' "$f" | tr -d '\r' | sed -n 's/^[Cc]ontent-[Ee]ncoding: //p')
+    [ "$enc" = gzip ] || { echo "$f: not served gzipped (${enc:-no Content-Encoding})"; return 1; }
+  done
+  echo "$js, $css"
+}
+
 # A file written into the site's public/files in the sites volume is served as it is.
 public_file() {
   head -c 300000 /dev/urandom >"$work/public.bin"
@@ -198,7 +213,7 @@ run_mariadb_stack() {
   use_project sbct-mariadb "$(stack_env mariadb "$port")" "$port" \
     compose.yaml overrides/compose.mariadb.yaml overrides/compose.redis.yaml overrides/compose.noproxy.yaml
   dc down -v --remove-orphans >/dev/null 2>&1
-  local rest=("connections of every backend container" "/ and /api/method/ping" "an asset from the image" "a public file, byte for byte"
+  local rest=("connections of every backend container" "/ and /api/method/ping" "an asset from the image" "the desk's built assets, gzipped by nginx" "a public file, byte for byte"
     ".html under /files: attachment and security headers" "a private file through X-Accel-Redirect" "socket.io-client through the frontend gets doc_update"
     "a job enqueued over the API finishes on queue-short" "docker kill of a worker mid-job loses no job" "the scheduler ticks"
     "restart backend, down and up keep sites and documents")
@@ -207,6 +222,7 @@ run_mariadb_stack() {
   check "mariadb stack: connections of every backend container" connections
   check "mariadb stack: / and /api/method/ping" root_and_ping
   check "mariadb stack: an asset from the image" asset
+  check "mariadb stack: the desk's built assets, gzipped by nginx" desk
   check "mariadb stack: a public file, byte for byte" public_file
   check "mariadb stack: .html under /files: attachment and security headers" html_file
   check "mariadb stack: a private file through X-Accel-Redirect" private_file
