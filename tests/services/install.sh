@@ -18,6 +18,7 @@ PACKAGES=(
     wrk hyperfine                   # HTTP load and command benchmarks
     curl jq                         # the README's API examples (tests/conformance/readme)
     docker-compose                  # compose-file checks (the daemon itself is not needed)
+    gpg restic                      # encrypted backups (gpg -c, as Frappe) and the offsite restic flow
 )
 
 missing=()

@@ -12,11 +12,11 @@ namespace SharpBench.Backups;
 public static class BackupEncryption
 {
     public static Task EncryptAsync(string input, string output, string key, CancellationToken ct) =>
-        RunAsync(["--symmetric", "--cipher-algo", "AES256", "--output", output, input], key, ct, wrongKeyMessage: null);
+        RunAsync(["--symmetric", "--cipher-algo", "AES256", "--output", output, input], key, wrongKeyMessage: null, ct);
 
     public static Task DecryptAsync(string input, string output, string key, CancellationToken ct) =>
-        RunAsync(["--output", output, "--decrypt", input], key, ct,
-            $"Could not decrypt {Path.GetFileName(input)}: the encryption key is wrong or the file is damaged. Nothing was changed.");
+        RunAsync(["--output", output, "--decrypt", input], key,
+            $"Could not decrypt {Path.GetFileName(input)}: the encryption key is wrong or the file is damaged. Nothing was changed.", ct);
 
     /// <summary>Whether a backup file is encrypted: an OpenPGP packet rather than gzip, tar or JSON.</summary>
     public static bool IsEncrypted(string path)
@@ -29,7 +29,7 @@ public static class BackupEncryption
         return b is 0x8c or 0x8d or 0xc3;
     }
 
-    private static async Task RunAsync(string[] args, string key, CancellationToken ct, string? wrongKeyMessage)
+    private static async Task RunAsync(string[] args, string key, string? wrongKeyMessage, CancellationToken ct)
     {
         var home = Directory.CreateTempSubdirectory("sb-gpg-");
         try

@@ -104,6 +104,19 @@ public static class BackupSupport
         return result;
     }
 
+    /// <summary>The DocType definition tables migrate writes anew from the apps' JSON (new row names and times).</summary>
+    public static readonly HashSet<string> RewrittenByMigrate = ["tabDocType", "tabDocField", "tabDocPerm"];
+
+    /// <summary>Every table equal row for row, except the definitions a migrate rewrites.</summary>
+    public static void AssertSameData(SortedDictionary<string, List<string>> before, SortedDictionary<string, List<string>> after)
+    {
+        Assert.Equal(before.Keys, after.Keys);
+        foreach (var table in before.Keys.Where(t => !RewrittenByMigrate.Contains(t)))
+            Assert.True(before[table].SequenceEqual(after[table]), $"{table} differs after restore:\n- {string.Join("\n- ", before[table].Except(after[table]).Take(3))}\n+ {string.Join("\n+ ", after[table].Except(before[table]).Take(3))}");
+        foreach (var table in RewrittenByMigrate.Where(before.ContainsKey))
+            Assert.Equal(before[table].Count, after[table].Count);
+    }
+
     public static string[] BackupFiles(string folder, string pattern) =>
         Directory.Exists(folder) ? Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).ToArray() : [];
 

@@ -51,9 +51,9 @@ public sealed class RoundTripTests
         try
         {
             var rowsAfter = await BackupSupport.RowsAsync(restored);
-            Assert.Equal(rowsBefore.Keys, rowsAfter.Keys);
-            foreach (var table in rowsBefore.Keys)
-                Assert.True(rowsBefore[table].SequenceEqual(rowsAfter[table]), $"{table} differs after restore:\n- {string.Join("\n- ", rowsBefore[table].Except(rowsAfter[table]).Take(3))}\n+ {string.Join("\n+ ", rowsAfter[table].Except(rowsBefore[table]).Take(3))}");
+            // The restore then migrates, which writes the DocType definitions anew; every other row is
+            // as it was (the restore alone is compared row for row in the next test, which skips migrate).
+            BackupSupport.AssertSameData(rowsBefore, rowsAfter);
             Assert.Equal(filesBefore, BackupSupport.FileHashes(restored.Path));
             await using var conn = await restored.OpenDatabaseAsync();
             Assert.Equal("backup.user@example.com", await ApiKeyAuth.FindUserAsync(conn, restored, apiKey, apiSecret));
