@@ -52,16 +52,53 @@ public static class DatabaseLoad
         return BackupMetadata.Read(head);
     }
 
+    /// <summary>
+    /// Loads a backup into the database <paramref name="info"/> points at, checking it again as it
+    /// goes (the file could change after <see cref="ValidateAsync"/>): a gzip error, or a dump without
+    /// its closing line, fails the load, and the caller throws away the scratch database.
+    /// </summary>
+    public static async Task LoadCheckedAsync(DbConnectionInfo info, string path, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await using var tail = new TailStream(gzip);
+        try
+        {
+            await LoadStreamAsync(info, tail, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BenchException($"{Path.GetFileName(path)} is damaged or incomplete ({e.Message}). Nothing was changed.", e);
+        }
+        var end = tail.Tail();
+        if (!CompleteMarkers.Any(m => end.Contains("\n" + m, StringComparison.Ordinal)))
+            throw new BenchException($"{Path.GetFileName(path)} is incomplete: the dump does not end with its closing line (a truncated or unfinished backup). Nothing was changed.");
+    }
+
     /// <summary>Loads a validated backup into the database <paramref name="info"/> points at.</summary>
     public static async Task LoadAsync(DbConnectionInfo info, string path, CancellationToken ct)
     {
         await using var file = File.OpenRead(path);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await LoadStreamAsync(info, gzip, ct);
+    }
+
+    private static async Task LoadStreamAsync(DbConnectionInfo info, Stream gzip, CancellationToken ct)
+    {
         switch (info.Kind)
         {
             case DbKind.Sqlite:
                 using (var reader = new StreamReader(gzip, Encoding.UTF8, false, 1 << 16))
-                    await SqliteDump.LoadAsync(DbTools.SqlitePath(info), reader, ct);
+                {
+                    try
+                    {
+                        await SqliteDump.LoadAsync(DbTools.SqlitePath(info), reader, ct);
+                    }
+                    catch (Microsoft.Data.Sqlite.SqliteException e)
+                    {
+                        throw new BenchException($"The database backup could not be loaded: {e.Message}", e);
+                    }
+                }
                 break;
             case DbKind.MariaDb:
             {

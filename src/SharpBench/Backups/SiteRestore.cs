@@ -6,9 +6,9 @@ namespace SharpBench.Backups;
 
 /// <summary>
 /// <c>bench restore</c> and <c>bench partial-restore</c>. Nothing of the target is touched until
-/// every input has been decrypted and read to its end, and the database is then loaded into a
-/// new, scratch database (a new SQLite file, or a new database and login on the server); only
-/// when that load succeeded does the site's config switch to it, and the old one is dropped.
+/// every input has been decrypted and read to its end; the database is then loaded into a new,
+/// scratch database (a new SQLite file, or a new database and login on the server), and only
+/// when that load succeeded does the site's config switch to it and the old one is dropped.
 /// Files are extracted beside the site's folders and swapped in the same way.
 /// </summary>
 public sealed class SiteRestore(Bench bench, Action<string> progress)
@@ -23,6 +23,8 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
         {
             var key = o.EncryptionKey ?? (exists ? bench.SiteConfig(siteName).GetString("backup_encryption_key") : null);
             var dbFile = await PlainAsync(Find(o.DatabaseFile, sitePath, "database backup"), key, work.FullName, ct);
+            // The whole dump is read once before anything is made (a clear message for a damaged or
+            // truncated file), and checked again while it loads into the scratch database.
             progress("Checking the database backup");
             var meta = await DatabaseLoad.ValidateAsync(dbFile, ct);
             if (meta.Partial)
@@ -137,7 +139,7 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
             progress("Loading the database into a new SQLite file");
             try
             {
-                await DatabaseLoad.LoadAsync(DbConnectionInfo.Sqlite(target), dbFile, ct);
+                await DatabaseLoad.LoadCheckedAsync(DbConnectionInfo.Sqlite(target), dbFile, ct);
             }
             catch
             {
@@ -159,7 +161,7 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
         await admin.CreateSiteDatabaseAsync(newName, password, ct);
         try
         {
-            await DatabaseLoad.LoadAsync(DbConnectionInfo.Server(kind, host, port, newName, password, newName), dbFile, ct);
+            await DatabaseLoad.LoadCheckedAsync(DbConnectionInfo.Server(kind, host, port, newName, password, newName), dbFile, ct);
         }
         catch
         {
