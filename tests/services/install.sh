@@ -19,6 +19,7 @@ PACKAGES=(
     curl jq                         # the README's API examples (tests/conformance/readme)
     docker-compose                  # compose-file checks (the daemon itself is not needed)
     chromium                        # the desk's end-to-end suite (playwright-core drives it; no browser download)
+    gpg restic                      # encrypted backups (gpg -c, as Frappe) and the offsite restic flow
 )
 
 missing=()

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using SharpBench.Apps;
-using SharpBench.Scheduling;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -9,7 +7,7 @@ public static class MigrateCommand
 {
     public static Command Create()
     {
-        var command = new Command("migrate", "Bring each selected site's tables in line with its apps' DocTypes (adds columns and indexes; never drops data)");
+        var command = new Command("migrate", "Bring each selected site's tables in line with its apps' DocTypes (adds columns and indexes; never drops data), inside maintenance mode");
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
@@ -20,9 +18,7 @@ public static class MigrateCommand
                 var site = registry.Find(name) ?? throw new BenchException($"Site {name} does not exist");
                 await Progress.RunAsync($"Migrating {name}", async report =>
                 {
-                    await using var db = await site.OpenDatabaseAsync(ct);
-                    await SiteInstaller.MigrateSchemaAsync(db, AppRegistry.ForBench(bench), report, ct);
-                    foreach (var error in await SchedulerSetup.SyncJobsAsync(db, AppRegistry.ForBench(bench), report, ct: ct))
+                    foreach (var error in await SiteMigration.RunAsync(bench, site, report, ct))
                         errors.Add($"{name}: {error}");
                 });
             }

@@ -41,6 +41,9 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     /// </summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>Read-only mode (maintenance with reads allowed): the database refuses every write.</summary>
+    public bool RefuseWrites { get; set; }
+
     public bool IsAdministrator => User == "Administrator";
 
     public bool IsGuest => User == "Guest";
@@ -56,6 +59,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     public async Task<Database> DbAsync(CancellationToken ct = default)
     {
         _db ??= await Site.OpenDatabaseAsync(ct);
+        _db.RefuseWrites = RefuseWrites;
         if (!_db.InTransaction)
         {
             if (ReadOnly)

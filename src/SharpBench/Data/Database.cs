@@ -40,6 +40,9 @@ public sealed class Database : IAsyncDisposable, IDisposable
     /// </summary>
     public bool BeginOnWrite { get; set; }
 
+    /// <summary>Read-only mode: every write fails with <see cref="InReadOnlyMode"/>, as Frappe's read-only transaction does.</summary>
+    public bool RefuseWrites { get; set; }
+
     internal string Key { get; }
     internal DateTime ReturnedAt { get; set; }
 
@@ -231,6 +234,8 @@ public sealed class Database : IAsyncDisposable, IDisposable
 
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
     {
+        if (RefuseWrites)
+            throw new InReadOnlyMode();
         if (_transaction is null && BeginOnWrite)
             await BeginAsync(ct);
         return await RunAsync(sql, args, cmd => cmd.ExecuteNonQueryAsync(ct));
@@ -381,6 +386,7 @@ public sealed class Database : IAsyncDisposable, IDisposable
             }
         }
         BeginOnWrite = false;
+        RefuseWrites = false;
         if (_failed || !ConnectionPool.Return(this))
             await CloseAsync();
     }

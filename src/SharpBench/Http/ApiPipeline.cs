@@ -28,8 +28,12 @@ public static class ApiPipeline
         var authenticating = false;
         try
         {
-            if (site.Config.GetBool("maintenance_mode"))
+            // Frappe's maintenance mode: everything stops, or (allow_reads_during_maintenance)
+            // reads are served and any write fails at the database with InReadOnlyMode.
+            var readOnlyMode = Sites.MaintenanceMode.ReadsAllowed(site.Config);
+            if (Sites.MaintenanceMode.IsOn(site.Config) && !readOnlyMode)
                 throw new SessionStopped("Session Stopped");
+            context.RefuseWrites = readOnlyMode;
             var limits = await FormLimits.ForAsync(request, site.Config.GetInt("max_request_size") ?? FormDict.DefaultMaxBodyBytes, ct);
             request.Form = Model.ClientText.Check(await FormDict.ReadAsync(http.Request, limits, request.Files, ct));
             authenticating = true;
@@ -39,7 +43,7 @@ public static class ApiPipeline
                 await context.CommitAsync(ct);
             else
                 await context.FinishReadAsync(ct);
-            if (request.Session is not null && SessionStore.NeedsTouch(request.Session))
+            if (request.Session is not null && !readOnlyMode && SessionStore.NeedsTouch(request.Session))
             {
                 // The last-seen update writes, even on a GET.
                 context.ReadOnly = false;

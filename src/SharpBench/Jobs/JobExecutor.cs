@@ -22,6 +22,9 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
     /// <summary>Pause before retry n (1-based); Frappe sleeps n seconds.</summary>
     public static TimeSpan RetryDelay(int retry) => TimeSpan.FromSeconds(retry);
 
+    /// <summary>How often a job waiting for its site to leave maintenance mode looks again.</summary>
+    public static TimeSpan MaintenancePoll => TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// How long a job's completion record is kept (see <see cref="JobCompletions"/>); null records
     /// nothing (the in-process queue, whose jobs die with the process, is never redelivered).
@@ -39,6 +42,23 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
             return Fail(job, $"Site {job.Site} does not exist (dropped after the job was queued?)");
         if (method is null)
             return Fail(job, $"Method {job.Method} is not registered in this worker; is its app in sites/apps.txt and under apps/?");
+
+        // Maintenance mode: the job waits, still held by this worker and not acknowledged, until
+        // the site leaves it (a migrate or restore is under way); a stopped job ends the wait.
+        while (Sites.MaintenanceMode.IsOn(site.Config) && !stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(MaintenancePoll, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            site = sites.Find(job.Site);
+            if (site is null)
+                return Fail(job, $"Site {job.Site} does not exist (dropped after the job was queued?)");
+        }
 
         var completion = KeepCompletion is null ? null : JobCompletions.KeyOf(job);
         if (completion is not null)

@@ -25,6 +25,7 @@ public static class SchedulingMethods
     public static SchedulerEvents CoreEvents { get; } = new()
     {
         ["daily"] = [ClearExpiredSessions, RunLogCleanUp],
+        ["hourly_long"] = [Backups.ScheduledBackup.Method],
     };
 
     private static int _registered;
@@ -34,6 +35,7 @@ public static class SchedulingMethods
         if (Interlocked.Exchange(ref _registered, 1) == 1)
             return;
         clock ??= TimeProvider.System;
+        Backups.ScheduledBackup.Register();
         MethodRegistry.Register(ScheduledJobRunner.RunMethod, async (ctx, kwargs, ct) =>
         {
             var jobType = kwargs["scheduled_job_type"]?.GetValue<string>() ?? kwargs["job_type"]?.GetValue<string>()

@@ -207,6 +207,29 @@ restarts_keep_data() {
 
 # --------------------------------------------------------------------------------- stacks
 
+# Issue 17's cycle inside the backend container: backup with files of every site, then a restore
+# into a new site, which then serves the backed-up document and file through the frontend.
+backup_and_restore() {
+  local sid todo db prefix copy=restored.localhost got
+  sid=$(login)
+  todo=$(new_todo "$sid" "backed up $RANDOM") || return 1
+  dc exec -T backend sh -c 'command -v gpg && command -v restic' >/dev/null || { echo "gpg or restic missing in the image"; return 1; }
+  dc exec -T backend bench --site all backup --with-files 2>&1 | tail -4
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  db=$(dc exec -T backend sh -c "ls sites/$SITE/private/backups/*-database.sql.gz | tail -1" | tr -d '\r') || return 1
+  prefix=${db%-database.sql.gz}
+  dc exec -T backend bench --site "$copy" restore "$db" --with-public-files "$prefix-files.tar" \
+    --with-private-files "$prefix-private-files.tar" --db-root-password 123 2>&1 | tail -3
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  # The restored site has the original's users (Administrator / admin) and documents.
+  local SITE=$copy
+  until_ok 10 "the restored site answering ping" web -f /api/method/ping || return 1
+  sid=$(login)
+  got=$(web -f -b "sid=$sid" "/api/resource/ToDo/$todo" | jq -r .data.name)
+  [ "$got" = "$todo" ] || { echo "the restored site has no ToDo $todo: '$got'"; return 1; }
+  dc exec -T backend bench drop-site "$copy" --db-root-password 123 >/dev/null 2>&1
+}
+
 run_mariadb_stack() {
   local port
   port=$(free_port)
@@ -216,7 +239,7 @@ run_mariadb_stack() {
   local rest=("connections of every backend container" "/ and /api/method/ping" "an asset from the image" "the desk's built assets, gzipped by nginx" "a public file, byte for byte"
     ".html under /files: attachment and security headers" "a private file through X-Accel-Redirect" "socket.io-client through the frontend gets doc_update"
     "a job enqueued over the API finishes on queue-short" "docker kill of a worker mid-job loses no job" "the scheduler ticks"
-    "restart backend, down and up keep sites and documents")
+    "restart backend, down and up keep sites and documents" "bench --site all backup --with-files, then restore into a new site")
   check "mariadb stack: up -d --wait" up_wait || { skip_checks "the stack did not come up" "mariadb stack: bench new-site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: bench new-site (docker compose exec backend)" new_site --db-root-password 123 || { skip_checks "no site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: connections of every backend container" connections
@@ -231,6 +254,7 @@ run_mariadb_stack() {
   check "mariadb stack: docker kill of a worker mid-job loses no job" killed_worker
   check "mariadb stack: the scheduler ticks" scheduler_tick
   check "mariadb stack: restart backend, down and up keep sites and documents" restarts_keep_data
+  check "mariadb stack: bench --site all backup --with-files, then restore into a new site" backup_and_restore
   dc down -v --remove-orphans >/dev/null 2>&1
 }
 

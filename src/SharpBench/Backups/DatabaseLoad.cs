@@ -1,0 +1,121 @@
+using System.IO.Compression;
+using System.Text;
+using SharpBench.Data;
+using SharpBench.Sites;
+
+namespace SharpBench.Backups;
+
+/// <summary>
+/// Reads a database backup (gzip of SQL with Frappe's header): checks it whole before anything
+/// is touched, and streams it into a database through the server's own client.
+/// </summary>
+public static class DatabaseLoad
+{
+    private static readonly string[] CompleteMarkers =
+    [
+        BackupMetadata.DumpCompleteMarker,
+        "-- Dump completed",                       // mariadb-dump / mysqldump (a Frappe backup)
+        "-- PostgreSQL database dump complete",    // pg_dump
+    ];
+
+    /// <summary>
+    /// Decompresses the whole file (gzip's checksum catches corruption), reads its header, and
+    /// requires the dump tool's closing line, so a truncated dump is refused.
+    /// </summary>
+    public static async Task<BackupMetadata> ValidateAsync(string path, CancellationToken ct)
+    {
+        var head = new List<string>();
+        var tail = new Queue<string>();
+        try
+        {
+            await using var file = File.OpenRead(path);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip, Encoding.UTF8, false, 1 << 16);
+            string? line;
+            while ((line = await reader.ReadLineAsync(ct)) is not null)
+            {
+                if (head.Count < 40)
+                    head.Add(line);
+                if (line.Length == 0)
+                    continue;
+                tail.Enqueue(line);
+                if (tail.Count > 4)
+                    tail.Dequeue();
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new BenchException($"{Path.GetFileName(path)} is damaged or incomplete ({e.Message}). Nothing was changed.", e);
+        }
+        if (!tail.Any(l => CompleteMarkers.Any(m => l.StartsWith(m, StringComparison.Ordinal))))
+            throw new BenchException($"{Path.GetFileName(path)} is incomplete: the dump does not end with its closing line (a truncated or unfinished backup). Nothing was changed.");
+        return BackupMetadata.Read(head);
+    }
+
+    /// <summary>
+    /// Loads a backup into the database <paramref name="info"/> points at, checking it again as it
+    /// goes (the file could change after <see cref="ValidateAsync"/>): a gzip error, or a dump without
+    /// its closing line, fails the load, and the caller throws away the scratch database.
+    /// </summary>
+    public static async Task LoadCheckedAsync(DbConnectionInfo info, string path, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await using var tail = new TailStream(gzip);
+        try
+        {
+            await LoadStreamAsync(info, tail, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BenchException($"{Path.GetFileName(path)} is damaged or incomplete ({e.Message}). Nothing was changed.", e);
+        }
+        var end = tail.Tail();
+        if (!CompleteMarkers.Any(m => end.Contains("\n" + m, StringComparison.Ordinal)))
+            throw new BenchException($"{Path.GetFileName(path)} is incomplete: the dump does not end with its closing line (a truncated or unfinished backup). Nothing was changed.");
+    }
+
+    /// <summary>Loads a validated backup into the database <paramref name="info"/> points at.</summary>
+    public static async Task LoadAsync(DbConnectionInfo info, string path, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await LoadStreamAsync(info, gzip, ct);
+    }
+
+    private static async Task LoadStreamAsync(DbConnectionInfo info, Stream gzip, CancellationToken ct)
+    {
+        switch (info.Kind)
+        {
+            case DbKind.Sqlite:
+                using (var reader = new StreamReader(gzip, Encoding.UTF8, false, 1 << 16))
+                {
+                    try
+                    {
+                        await SqliteDump.LoadAsync(DbTools.SqlitePath(info), reader, ct);
+                    }
+                    catch (Microsoft.Data.Sqlite.SqliteException e)
+                    {
+                        throw new BenchException($"The database backup could not be loaded: {e.Message}", e);
+                    }
+                }
+                break;
+            case DbKind.MariaDb:
+            {
+                var login = DbTools.Parse(info);
+                var args = DbTools.MariaDbConnectArgs(login);
+                args.AddRange(["--default-character-set=utf8mb4", "--batch", "-D", login.Database]);
+                await ToolProcess.RunFromStreamAsync(DatabaseDump.Tool("mariadb", "mysql"), args, DbTools.Env(info.Kind, login), gzip, ct);
+                break;
+            }
+            default:
+            {
+                var login = DbTools.Parse(info);
+                var args = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction" };
+                args.AddRange(DbTools.PostgresConnectArgs(login));
+                await ToolProcess.RunFromStreamAsync("psql", args, DbTools.Env(info.Kind, login), gzip, ct);
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Data.Sqlite;
+using MySqlConnector;
+using Npgsql;
+using SharpBench.Data;
+
+namespace SharpBench.Backups;
+
+/// <summary>Command-line arguments and environment for the database clients, from a connection's settings.</summary>
+public static class DbTools
+{
+    public sealed record Login(string Host, int Port, string User, string Password, string Database);
+
+    public static Login Parse(DbConnectionInfo info)
+    {
+        if (info.Kind == DbKind.MariaDb)
+        {
+            var b = new MySqlConnectionStringBuilder(info.ConnectionString);
+            return new Login(b.Server, (int)b.Port, b.UserID, b.Password, b.Database);
+        }
+        var n = new NpgsqlConnectionStringBuilder(info.ConnectionString);
+        return new Login(n.Host ?? "127.0.0.1", n.Port, n.Username ?? "", n.Password ?? "", n.Database ?? "");
+    }
+
+    public static string SqlitePath(DbConnectionInfo info) => new SqliteConnectionStringBuilder(info.ConnectionString).DataSource;
+
+    public static Dictionary<string, string> Env(DbKind kind, Login login) => kind == DbKind.MariaDb
+        ? new() { ["MYSQL_PWD"] = login.Password }
+        : new() { ["PGPASSWORD"] = login.Password, ["PGCONNECT_TIMEOUT"] = "10" };
+
+    public static List<string> MariaDbConnectArgs(Login l) => ["-h", l.Host, "-P", l.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", l.User];
+
+    public static List<string> PostgresConnectArgs(Login l) => ["-h", l.Host, "-p", l.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", l.User, "-d", l.Database];
+}

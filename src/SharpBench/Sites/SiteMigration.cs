@@ -1,0 +1,21 @@
+using SharpBench.Apps;
+using SharpBench.Scheduling;
+
+namespace SharpBench.Sites;
+
+/// <summary>
+/// <c>bench migrate</c> for one site: schema sync and Scheduled Job Type sync, run inside
+/// maintenance mode so requests and jobs never see a half-migrated site, which it leaves again
+/// even when the migration fails.
+/// </summary>
+public static class SiteMigration
+{
+    /// <summary>Migrates the site; returns the scheduler-sync errors (which do not stop it).</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(Bench bench, Site site, Action<string> progress, CancellationToken ct = default)
+    {
+        using var maintenance = MaintenanceMode.Enter(bench, site.Name);
+        await using var db = await site.OpenDatabaseAsync(ct);
+        await SiteInstaller.MigrateSchemaAsync(db, AppRegistry.ForBench(bench), progress, ct);
+        return await SchedulerSetup.SyncJobsAsync(db, AppRegistry.ForBench(bench), progress, ct: ct);
+    }
+}
