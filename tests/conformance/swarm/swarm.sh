@@ -12,6 +12,12 @@ JOBS=2000
 SWARM_STARTED_HERE=""
 KILL_EPOCH=""
 
+# check (lib.sh) runs each step in a subshell to capture its output, so what a step learns (the
+# port, the bench's Redis prefix, whether this run made the swarm) is kept in a file that every
+# step reads first.
+keep() { printf '%s=%q\n' "$1" "$2" >>"$work/state"; }
+recall() { [ -f "$work/state" ] && source "$work/state"; return 0; }
+
 # The running task containers of a service of the stack.
 tasks() { docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_$1"; }
 one_task() { tasks "$1" | head -1; }
@@ -37,7 +43,7 @@ join_swarm() {
     active) echo "the engine is a swarm node already (left as it is)" ;;
     inactive)
       docker swarm init --advertise-addr 127.0.0.1 >/dev/null || return 1
-      SWARM_STARTED_HERE=1
+      keep SWARM_STARTED_HERE 1
       echo "docker swarm init --advertise-addr 127.0.0.1 (left again at the end)" ;;
     *) echo "swarm state '$state'"; return 1 ;;
   esac
@@ -45,6 +51,7 @@ join_swarm() {
 }
 
 leave_swarm() {
+  recall
   [ -n "$SWARM_STARTED_HERE" ] && docker swarm leave --force >/dev/null 2>&1
   return 0
 }
@@ -81,6 +88,7 @@ converged() {
 deploy_stack() {
   remove_stack
   PORT=$(free_port)
+  keep PORT "$PORT"
   printf %s "$DBPW" >"$work/db-password"
   printf admin >"$work/admin-password"
   local start=$SECONDS
@@ -108,12 +116,14 @@ deploy_stack() {
   docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}' | sort | paste -sd' '
   BENCH_KEY=$(redis_q --scan --pattern 'sb:*:workers' | head -1)
   BENCH_KEY=${BENCH_KEY%:workers}
+  keep BENCH_KEY "$BENCH_KEY"
   [ -n "$BENCH_KEY" ] || { echo "no worker registered in redis-queue"; return 1; }
 }
 
 leader() { redis_q GET "$BENCH_KEY:scheduler:leader"; }
 
 kill_scheduler_leader() {
+  recall
   until_ok 30 "a scheduler leader" sh -c "[ -n \"\$(docker exec $(one_task redis-queue) redis-cli GET $BENCH_KEY:scheduler:leader)\" ]" || return 1
   local owner host c h victim="" others=""
   owner=$(leader)
@@ -125,6 +135,7 @@ kill_scheduler_leader() {
   [ -n "$victim" ] || { echo "no scheduler task has the leader's host name $host"; return 1; }
   [ -n "$others" ] || { echo "no standby scheduler task"; return 1; }
   KILL_EPOCH=$(date +%s)
+  keep KILL_EPOCH "$KILL_EPOCH"
   local t0 now next=""
   t0=$(epoch_ms)
   docker kill "$victim" >/dev/null || return 1
@@ -154,6 +165,7 @@ queue_idle() {
 }
 
 jobs_under_kills() {
+  recall
   local sid prefix="kill$RANDOM" got n d kills=0 victims start
   DB_NAME=$(docker exec "$(one_task backend)" jq -r .db_name "sites/$SITE/site_config.json") || return 1
   sid=$(login)
@@ -199,6 +211,7 @@ queued_after_kill() {
 }
 
 scheduler_no_double_run() {
+  recall
   [ -n "$KILL_EPOCH" ] || { echo "the leader was not killed"; return 1; }
   until_ok 90 "the tick event queued by the new leader" queued_after_kill || return 1
   local per_minute
@@ -208,6 +221,7 @@ scheduler_no_double_run() {
 }
 
 rolling_update() {
+  recall
   printf 'FROM %s\nLABEL org.sharpbench.swarm-roll="%s"\n' "$TEST_IMAGE" "$(date +%s%N)" | docker build -q -t "$ROLL_IMAGE" - >/dev/null || return 1
   [ "$(docker image inspect -f '{{.Id}}' "$ROLL_IMAGE")" != "$(docker image inspect -f '{{.Id}}' "$TEST_IMAGE")" ] || { echo "the new tag is the same image"; return 1; }
   # A steady load, not a flood: four connections, each waiting 10 ms between requests.
@@ -249,6 +263,7 @@ drain() {
 }
 
 scale_queue_short() {
+  recall
   docker service scale -d=false "${STACK}_queue-long=0" "${STACK}_queue-short=1" >/dev/null 2>&1 || return 1
   local one four
   one=$(drain 400) || return 1
@@ -260,6 +275,7 @@ scale_queue_short() {
 }
 
 teardown_stack() {
+  recall
   local start=$SECONDS
   docker stack rm "$STACK" >/dev/null || return 1
   until_ok 90 "the stack's containers and networks gone" stack_gone || return 1
