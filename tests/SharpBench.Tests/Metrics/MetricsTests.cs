@@ -23,8 +23,8 @@ public sealed partial class MetricsTests
         await using var bench = new JobBench();
         var site = await bench.CreateSiteAsync();
         var (web, metrics) = (Ports.Free(), Ports.Free());
-        var serve = bench.StartBench("serve", "--port", Str(web), "--bind", "127.0.0.1", "--metrics-port", Str(metrics));
-        await ServeProcess.WaitForPingAsync(Http, $"http://127.0.0.1:{web}/api/method/ping", serve);
+        bench.StartBench("serve", "--port", Str(web), "--bind", "127.0.0.1", "--metrics-port", Str(metrics));
+        await WaitForSiteAsync(web, site.Name, bench);
         var before = await ScrapeAsync(metrics);
 
         const int pings = 23, lists = 4;
@@ -66,7 +66,7 @@ public sealed partial class MetricsTests
         var longLength = await redis.StreamLengthAsync(key + "long") + await redis.StreamLengthAsync(key + "long:front");
         Assert.Equal(7, shortLength);
         Assert.Equal(3, longLength);
-        Assert.Equal(shortLength, Value(text, "sharpbench_queue_length{queue=\"short\""));
+        Assert.True(shortLength == Value(text, "sharpbench_queue_length{queue=\"short\""), text);
         Assert.Equal(longLength, Value(text, "sharpbench_queue_length{queue=\"long\""));
         Assert.Equal(0, Value(text, "sharpbench_queue_length{queue=\"default\""));
         var age = Value(text, "sharpbench_queue_oldest_job_age_seconds{queue=\"short\"");
@@ -92,7 +92,9 @@ public sealed partial class MetricsTests
         await JobBench.WaitUntilAsync(async () =>
         {
             text = await TryScrapeAsync(metrics) ?? "";
-            return Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"finished\"") + Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"failed\"") >= 7;
+            // Counted when each job ends; the queue entries go a moment later.
+            return Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"finished\"") + Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"failed\"") >= 7
+                && Value(text, "sharpbench_queue_started{queue=\"short\"") == 0;
         }, TimeSpan.FromSeconds(60), "7 jobs counted\n" + bench.OutputText);
 
         Assert.Equal(5, Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"finished\""));
@@ -131,10 +133,24 @@ public sealed partial class MetricsTests
 
         bench.Bench.UpdateCommonConfig(c => c["metrics_port"] = 0);
         var (web, unused) = (Ports.Free(), Ports.Free());
-        var serve = bench.StartBench("serve", "--port", Str(web), "--bind", "127.0.0.1");
-        await ServeProcess.WaitForPingAsync(Http, $"http://127.0.0.1:{web}/api/method/ping", serve);
+        var site = await bench.CreateSiteAsync();
+        bench.StartBench("serve", "--port", Str(web), "--bind", "127.0.0.1");
+        await WaitForSiteAsync(web, site.Name, bench);
         Assert.Null(await TryScrapeAsync(unused));
     }
+
+    private static async Task WaitForSiteAsync(int port, string site, JobBench bench) =>
+        await JobBench.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                return (await SendAsync(port, site, "/api/method/ping")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), "bench serve answering ping\n" + bench.OutputText);
 
     private static string Str(int port) => port.ToString(CultureInfo.InvariantCulture);
 
@@ -164,7 +180,9 @@ public sealed partial class MetricsTests
     private static async Task<string> ScrapeWhenUpAsync(int port, JobBench bench)
     {
         string? text = null;
-        await JobBench.WaitUntilAsync(async () => (text = await TryScrapeAsync(port)) is not null, TimeSpan.FromSeconds(60), "metrics endpoint\n" + bench.OutputText);
+        // The first scrape may come before the role has set up its queue collector.
+        await JobBench.WaitUntilAsync(async () => (text = await TryScrapeAsync(port))?.Contains("sharpbench_queue_length", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(60), "queue metrics\n" + bench.OutputText);
         return text!;
     }
 

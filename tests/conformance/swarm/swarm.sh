@@ -109,7 +109,7 @@ deploy_stack() {
     sleep 2
   done
   echo "configure: $(service_state configure); new-site: $state ($((SECONDS - start)) s after deploy)"
-  until_ok 120 "every role running and healthy" converged || { docker service ls; return 1; }
+  until_ok 300 "every role running and healthy" converged || { docker service ls; return 1; }
   until_ok 60 "ping through the frontend" sh -c "[ \"\$(curl -sS --max-time 5 -H 'Host: $SITE' http://127.0.0.1:$PORT/api/method/ping)\" = '{\"message\":\"pong\"}' ]" || return 1
   until_ok 120 "migrate complete" sh -c "docker service ps ${STACK}_migrate --format '{{.CurrentState}}' | grep -q ^Complete" || return 1
   echo "every role healthy and the site answering $((SECONDS - start)) s after deploy"

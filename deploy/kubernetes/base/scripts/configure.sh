@@ -21,14 +21,15 @@ reach database "$DB_HOST" "$DB_PORT"
 reach redis_cache $(endpoint "$REDIS_CACHE")
 reach redis_queue $(endpoint "$REDIS_QUEUE")
 { echo frappe; ls -1 apps 2>/dev/null | grep -vx frappe || true; } > sites/apps.txt || fail "cannot write sites/apps.txt"
+# COMMON_CONFIG first: the roles start as soon as db_host and the Redis keys appear.
+config=${COMMON_CONFIG:-'{}'}
+echo "$config" | jq -e 'type == "object"' >/dev/null || fail "COMMON_CONFIG must be a JSON object"
+echo "$config" | jq -r 'to_entries[] | [.key, (.value | tojson)] | @tsv' |
+  while IFS=$'\t' read -r key value; do bench set-config -gp "$key" "$value" || exit 1; done || fail "COMMON_CONFIG: bench set-config failed"
 bench set-config -g db_host "$DB_HOST" &&
   bench set-config -gp db_port "$DB_PORT" &&
   bench set-config -g redis_cache "$cache" &&
   bench set-config -g redis_queue "$queue" &&
   bench set-config -g redis_socketio "$queue" &&
   bench set-config -gp socketio_port 9000 || fail "bench set-config failed"
-config=${COMMON_CONFIG:-'{}'}
-echo "$config" | jq -e 'type == "object"' >/dev/null || fail "COMMON_CONFIG must be a JSON object"
-echo "$config" | jq -r 'to_entries[] | [.key, (.value | tojson)] | @tsv' |
-  while IFS=$'\t' read -r key value; do bench set-config -gp "$key" "$value" || exit 1; done || fail "COMMON_CONFIG: bench set-config failed"
 echo "configure: db $DB_HOST:$DB_PORT, redis_cache $cache, redis_queue $queue"
