@@ -46,6 +46,8 @@ foreach (var command in new Command[]
     root.Subcommands.Add(command);
 }
 
+RoleMetrics.Attach(root);
+
 // Long-running roles handle SIGTERM themselves (drain, then exit 0); the parser must not
 // install its own handler that would kill them after two seconds.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

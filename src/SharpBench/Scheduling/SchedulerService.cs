@@ -15,6 +15,8 @@ public sealed class SchedulerService(Scheduler scheduler, TimeSpan tick, Schedul
         SchedulerLog.Started(logger, tick.TotalSeconds,
             leadership is null ? " (in-process, no leader election)" : $", leader lock {leadership.Key}");
         var leading = leadership is null ? Task.CompletedTask : leadership.RunAsync(stoppingToken);
+        if (leadership is not null)
+            Metrics.SharpBenchMetrics.WatchLeadership(() => leadership.IsLeader);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -24,6 +26,7 @@ public sealed class SchedulerService(Scheduler scheduler, TimeSpan tick, Schedul
                     try
                     {
                         var result = await scheduler.TickAsync(stoppingToken);
+                        Metrics.SharpBenchMetrics.Ticked(result.Enqueued.Count);
                         if (result.Enqueued.Count > 0)
                             SchedulerLog.Ticked(logger, result.Enqueued.Count);
                     }
