@@ -44,7 +44,7 @@ public static class SessionCookies
     /// <summary>The <c>expires</c> date, formatted once per second rather than once per response.</summary>
     private static string ExpiresText(TimeSpan expiry)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var second = now.ToUnixTimeSeconds();
         var cached = _expires;
         if (cached is not null && cached.Second == second && cached.Expiry == expiry)
