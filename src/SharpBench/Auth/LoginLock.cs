@@ -83,12 +83,12 @@ public static class LoginLock
                 // fall through to the local counter
             }
         }
-        var local = site.Core.LoginCounters.Local;
+        var local = site.Host.LoginCounters.Local;
         if (local.TryGetValue(key, out var c))
         {
             lock (c)
             {
-                var left = c.Expires - site.Core.Clock.GetUtcNow();
+                var left = c.Expires - site.Host.Clock.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                 {
                     local.TryRemove(key, out _);
@@ -128,8 +128,8 @@ public static class LoginLock
                 // fall through to the local counter
             }
         }
-        var clock = site.Core.Clock;
-        var c = site.Core.LoginCounters.Local.GetOrAdd(key, _ => new Counter { Expires = clock.GetUtcNow() + settings.Interval });
+        var clock = site.Host.Clock;
+        var c = site.Host.LoginCounters.Local.GetOrAdd(key, _ => new Counter { Expires = clock.GetUtcNow() + settings.Interval });
         lock (c)
         {
             if (c.Expires <= clock.GetUtcNow())
@@ -150,7 +150,7 @@ public static class LoginLock
         {
             if (key is null)
                 continue;
-            site.Core.LoginCounters.Local.TryRemove(key, out _);
+            site.Host.LoginCounters.Local.TryRemove(key, out _);
             if (redis is null)
                 continue;
             try

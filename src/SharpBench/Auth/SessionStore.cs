@@ -44,13 +44,13 @@ public static class SessionStore
         if (!LooksLikeSid(sid))
             return null;
         var expiry = await ExpiryAsync(site, db, ct);
-        if (site.Core.Sessions.Local.Get(site.Name, sid) is { } local && IsAlive(local, expiry))
+        if (site.Host.Sessions.Local.Get(site.Name, sid) is { } local && IsAlive(local, expiry))
             return local;
         if (await FromCacheAsync(site, sid) is { } cached)
         {
             if (!IsAlive(cached, expiry))
                 return null;
-            site.Core.Sessions.Local.Put(site.Name, cached);
+            site.Host.Sessions.Local.Put(site.Name, cached);
             return cached;
         }
         var conn = await db();
@@ -134,8 +134,8 @@ public static class SessionStore
     /// </summary>
     public static async Task<TimeSpan> ExpiryAsync(Site site, Func<Task<Database>> db, CancellationToken ct = default)
     {
-        var clock = site.Core.Clock;
-        var expiries = site.Core.Sessions.Expiries;
+        var clock = site.Host.Clock;
+        var expiries = site.Host.Sessions.Expiries;
         if (expiries.TryGetValue(site.Name, out var c) && clock.GetUtcNow() - c.ReadAt < SettingsTtl)
             return c.Expiry;
         var text = await ReadSystemSettingAsync(await db(), "session_expiry", ct);
@@ -214,7 +214,7 @@ public static class SessionStore
             return null;
         try
         {
-            await site.Core.Sessions.Local.ListenAsync(cache.Multiplexer);
+            await site.Host.Sessions.Local.ListenAsync(cache.Multiplexer);
             var value = await cache.StringGetAsync(CacheKey(site, sid));
             if (value.IsNullOrEmpty)
                 return null;
@@ -225,14 +225,14 @@ public static class SessionStore
         }
         catch (Exception e) when (e is RedisException or JsonException or FormatException or InvalidOperationException)
         {
-            site.Core.Sessions.Log.LogWarning("Session cache read failed, using the database: {Error}", e.Message);
+            site.Host.Sessions.Log.LogWarning("Session cache read failed, using the database: {Error}", e.Message);
             return null;
         }
     }
 
     private static async Task ToCacheAsync(Site site, SessionInfo s, TimeSpan expiry)
     {
-        site.Core.Sessions.Local.Put(site.Name, s);
+        site.Host.Sessions.Local.Put(site.Name, s);
         var cache = await CacheAsync(site);
         if (cache is null)
             return;
@@ -249,24 +249,24 @@ public static class SessionStore
         }
         catch (RedisException e)
         {
-            site.Core.Sessions.Log.LogWarning("Session cache write failed: {Error}", e.Message);
+            site.Host.Sessions.Log.LogWarning("Session cache write failed: {Error}", e.Message);
         }
     }
 
     private static async Task RemoveFromCacheAsync(Site site, string sid)
     {
         var cache = await CacheAsync(site);
-        site.Core.Sessions.Local.Remove(site.Name, sid);
+        site.Host.Sessions.Local.Remove(site.Name, sid);
         if (cache is null)
             return;
         try
         {
             await cache.KeyDeleteAsync(CacheKey(site, sid));
-            await site.Core.Sessions.Local.AnnounceEndedAsync(cache, site.Name, sid);
+            await site.Host.Sessions.Local.AnnounceEndedAsync(cache, site.Name, sid);
         }
         catch (RedisException e)
         {
-            site.Core.Sessions.Log.LogWarning("Session cache delete failed: {Error}", e.Message);
+            site.Host.Sessions.Log.LogWarning("Session cache delete failed: {Error}", e.Message);
         }
     }
 }

@@ -39,6 +39,7 @@ public static class SessionCookies
 
     private sealed record ExpiresCache(long Second, TimeSpan Expiry, string Text);
 
+    // Process-wide is harmless: a pure function of the second and the expiry, whoever asks.
     private static ExpiresCache? _expires;
 
     /// <summary>The <c>expires</c> date, formatted once per second rather than once per response.</summary>

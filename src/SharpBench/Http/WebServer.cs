@@ -42,7 +42,7 @@ public static class WebServer
         Logging.Configure(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(bench);
-        builder.Services.AddSharpBenchCore();
+        builder.Services.AddSharpBenchModel();
         builder.Services.AddSingleton<SiteResolver>();
         builder.Services.AddHealthChecks();
         foreach (var module in StandardModules().Concat(modules ?? []))

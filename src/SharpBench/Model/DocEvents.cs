@@ -14,6 +14,8 @@ public sealed record DocEventHook(string DocType, string Event, DocEventCallback
 /// Process-wide registrations (<see cref="On"/>) serve framework capabilities such as realtime
 /// (which hooks "*" <c>on_change</c>/<c>after_delete</c> and publishes after commit); apps
 /// declare theirs in <c>App.DocEvents</c>/<c>App.Controllers</c>, active on benches that install them.
+/// The process-wide registrations stay static on purpose: they are part of the document model in
+/// every process (as Document.notify_update is in Frappe), whatever bench a host serves.
 /// </summary>
 public static class DocEvents
 {

@@ -11,7 +11,7 @@ namespace SharpBench.Model;
 /// <see cref="DocumentFlags.IgnorePermissions"/> (or the call's ignorePermissions) is set. Nothing
 /// is committed here: the caller (request, job, command) commits or rolls back the context.
 /// </summary>
-public static class Documents
+public static partial class Documents
 {
     // ---------------------------------------------------------------- building
 
@@ -161,38 +161,6 @@ public static class Documents
                 doc.SetRaw(f.FieldName, kind is ColumnKind.Decimal or ColumnKind.Rating ? 0m : 0L);
         doc.IsNew = false;
         doc.Original = new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal);
-    }
-
-    private static async Task<Document> LoadSingleAsync(FrappeContext ctx, DocTypeMeta meta, CancellationToken ct)
-    {
-        var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        var stored = await Singles.GetAllAsync(db, meta.Name, ct);
-        var doc = await CreateAsync(ctx, meta, ct);
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal) { ["name"] = meta.Name };
-        foreach (var (field, value) in stored)
-        {
-            if (FieldValue.KindOf(meta, field) is not { } kind || field == "name")
-                continue;
-            values[field] = FieldValue.FromDb(kind, value);
-        }
-        foreach (var (k, v) in values)
-            doc.SetRaw(k, v);
-        // Fields never saved (a new Single, or a field added later) read as their defaults.
-        ApplyDefaults(doc, ctx);
-        Fill(doc, new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal));
-        foreach (var f in meta.TableFields)
-        {
-            var childMeta = doc.ChildMetaOf(f.FieldName);
-            var list = doc.TableList(f.FieldName);
-            foreach (var r in await RowStore.ChildrenAsync(db, childMeta, meta.Name, meta.Name, f.FieldName, ct))
-            {
-                var child = new Document(childMeta) { ParentDocument = doc };
-                Fill(child, r);
-                list.Add(child);
-            }
-        }
-        return doc;
     }
 
     // ---------------------------------------------------------------- writing
@@ -410,48 +378,6 @@ public static class Documents
         return await SaveAsync(ctx, doc, ct);
     }
 
-    private static async Task<Document> SaveSingleAsync(FrappeContext ctx, Document doc, CancellationToken ct)
-    {
-        var meta = doc.Meta;
-        if (!doc.Flags.IgnorePermissions)
-        {
-            await Permissions.CheckAsync(ctx, meta, "write", ct: ct);
-            await FieldPermissions.ResetUnwritableAsync(ctx, doc, ct);
-        }
-        if (doc.DocStatus != 0)
-            throw new DocstatusTransitionError($"{meta.Name} is a Single DocType and cannot be submitted");
-        var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        var stored = await Singles.GetAsync(db, meta.Name, "modified", ct);
-        if (stored is not null)
-            CheckTimestamp(doc, FieldValue.FromDb(ColumnKind.Datetime, stored) as DateTime?);
-        var now = (await SiteTime.OfAsync(ctx, ct)).Now();
-        doc.Name = meta.Name;
-        doc.Owner ??= ctx.User;
-        doc.Creation ??= now;
-        doc.Modified = now;
-        doc.ModifiedBy = ctx.User;
-        PrepareChildren(ctx, doc, now, false);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.Validate, ct);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSave, ct);
-        PrepareChildren(ctx, doc, now, false);
-        await Validation.RunAsync(ctx, doc, true, ct);
-
-        await Singles.ReplaceAsync(db, meta.Name, ColumnValues(doc)
-            .Where(c => c.Key is not ("name" or "docstatus" or "idx") && c.Value is not null)
-            .Select(c => (c.Key, FieldValue.Text(c.Value))).ToList(), ct);
-        await WriteChildrenAsync(db, doc, true, ct);
-        await Passwords.FlushAsync(ctx, doc, ct);
-        var wasNew = doc.IsNew;
-        doc.IsNew = false;
-        Snapshot(doc);
-        if (wasNew)
-            await DocEvents.RunAsync(ctx, doc, DocEvents.AfterInsert, ct);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate, ct);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnChange, ct);
-        return doc;
-    }
-
     /// <summary>Deletes a draft or cancelled document with its child rows and secrets.</summary>
     public static async Task DeleteAsync(FrappeContext ctx, string doctype, string name, bool ignorePermissions = false, CancellationToken ct = default)
     {
@@ -593,57 +519,5 @@ public static class Documents
                 row.IsNew = false;
                 row.Original = new Dictionary<string, object?>(row.RawValues, StringComparer.Ordinal);
             }
-    }
-
-    /// <summary>
-    /// Refuses to delete (or cancel) a document other documents still link to. Cancelled linking
-    /// documents do not count; for cancel only submitted ones do (Frappe's back-link check).
-    /// </summary>
-    private static async Task CheckNoLinksAsync(FrappeContext ctx, Document doc, bool submittedOnly, CancellationToken ct)
-    {
-        var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        foreach (var link in await Meta.LinksToAsync(ctx, doc.DocType, ct))
-        {
-            if (link.DynamicOptionsField is not null && link.DocType == doc.DocType)
-                continue;
-            var meta = await Meta.FindAsync(ctx, link.DocType, ct);
-            if (meta is null)
-                continue;
-            if (link.Single)
-            {
-                if (submittedOnly)
-                    continue;
-                if (await Singles.HoldsAsync(db, meta.Name, link.FieldName, doc.Name!, ct))
-                    throw new LinkExistsError($"Cannot delete or cancel because {doc.DocType} {doc.Name} is linked with {meta.Name}");
-                continue;
-            }
-            var select = link.Child ? $"{d.Quote("parent")} AS p, {d.Quote("parenttype")} AS pt" : $"{d.Quote("name")} AS p, NULL AS pt";
-            var sql = $"SELECT {select} FROM {d.Quote(meta.TableName)} WHERE {d.Quote(link.FieldName)} = @p0";
-            var args = new List<object?> { doc.Name };
-            if (link.DynamicOptionsField is not null)
-            {
-                sql += $" AND {d.Quote(link.DynamicOptionsField)} = @p{args.Count}";
-                args.Add(doc.DocType);
-            }
-            sql += submittedOnly ? $" AND {d.Quote("docstatus")} = 1" : $" AND {d.Quote("docstatus")} <> 2";
-            if (meta.Name == doc.DocType)
-            {
-                sql += $" AND {d.Quote("name")} <> @p{args.Count}";
-                args.Add(doc.Name);
-            }
-            if (link.Child)
-            {
-                sql += $" AND NOT ({d.Quote("parenttype")} = @p{args.Count} AND {d.Quote("parent")} = @p{args.Count + 1})";
-                args.Add(doc.DocType);
-                args.Add(doc.Name);
-            }
-            var rows = await db.QueryAsync(sql + " LIMIT 1", args, ct);
-            if (rows.Count > 0)
-            {
-                var other = link.Child ? $"{rows[0]["pt"]} {rows[0]["p"]}" : $"{meta.Name} {rows[0]["p"]}";
-                throw new LinkExistsError($"Cannot delete or cancel because {doc.DocType} {doc.Name} is linked with {other}");
-            }
-        }
     }
 }

@@ -24,7 +24,7 @@ public static class Meta
     /// <summary>The apps installed on the bench of a site (its <c>sites/apps.txt</c>).</summary>
     public static IReadOnlyList<App> AppsOf(Site site) => CacheOf(site).Apps;
 
-    private static MetaCache.SiteCache CacheOf(Site site) => site.Core.Meta.Of(site);
+    private static MetaCache.SiteCache CacheOf(Site site) => site.Host.Meta.Of(site);
 
     /// <summary>The meta of a DocType; <see cref="DoesNotExistError"/> ("DocType X not found") when there is none.</summary>
     public static async Task<DocTypeMeta> GetAsync(FrappeContext ctx, string doctype, CancellationToken ct = default) =>
@@ -122,13 +122,13 @@ public static class Meta
         Invalidate(ctx.Site);
     }
 
-    public static void Invalidate(Site site) => site.Core.Meta.Invalidate(site);
+    public static void Invalidate(Site site) => site.Host.Meta.Invalidate(site);
 
     private static async Task<MetaCache.SiteCache> FreshCacheAsync(FrappeContext ctx, CancellationToken ct)
     {
         var cache = CacheOf(ctx.Site);
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref cache.CheckedAt) < ctx.Site.Core.Meta.RecheckInterval.TotalMilliseconds)
+        if (now - Volatile.Read(ref cache.CheckedAt) < ctx.Site.Host.Meta.RecheckInterval.TotalMilliseconds)
             return cache;
         var db = await ctx.DbAsync(ct);
         var d = db.Dialect;

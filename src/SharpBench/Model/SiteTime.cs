@@ -26,7 +26,7 @@ public sealed record SiteTime(TimeProvider Clock, TimeZoneInfo Zone)
     /// <summary>The site's clock for a unit of work; the zone setting is re-read at most every 30 s per host.</summary>
     public static async Task<SiteTime> OfAsync(FrappeContext ctx, CancellationToken ct = default)
     {
-        var core = ctx.Site.Core;
+        var core = ctx.Site.Host;
         var key = ctx.Site.Connection.ConnectionString;
         if (core.Zones.TryGetValue(key, out var cached) && core.Clock.GetUtcNow() - cached.ReadAt < ZoneTtl)
             return new SiteTime(core.Clock, cached.Zone);

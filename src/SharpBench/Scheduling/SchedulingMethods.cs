@@ -27,13 +27,10 @@ public static class SchedulingMethods
         ["daily"] = [ClearExpiredSessions, RunLogCleanUp],
     };
 
-    private static int _registered;
-
-    public static void Register(TimeProvider? clock = null)
+    /// <summary>Called once, by <see cref="MethodRegistry"/> on its first look-up.</summary>
+    internal static void Register()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 1)
-            return;
-        clock ??= TimeProvider.System;
+        var clock = TimeProvider.System;
         MethodRegistry.Register(ScheduledJobRunner.RunMethod, async (ctx, kwargs, ct) =>
         {
             var jobType = kwargs["scheduled_job_type"]?.GetValue<string>() ?? kwargs["job_type"]?.GetValue<string>()

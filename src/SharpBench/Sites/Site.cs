@@ -3,10 +3,10 @@ using SharpBench.Data;
 namespace SharpBench.Sites;
 
 /// <summary>A resolved, existing site with its merged config, as a request or a job sees it.</summary>
-/// <param name="core">The host's state (meta cache, sessions, clock); a site made outside any host gets its own.</param>
-public sealed class Site(string name, string path, SiteConfig config, Apps.SharpBenchCore? core = null)
+/// <param name="host">The host's state (meta cache, sessions, clock); a site made outside any host gets its own.</param>
+public sealed class Site(string name, string path, SiteConfig config, Apps.HostState? host = null)
 {
-    private Apps.SharpBenchCore? _core = core;
+    private Apps.HostState? _host = host;
 
     public string Name { get; } = name;
     public string Path { get; } = path;
@@ -15,7 +15,7 @@ public sealed class Site(string name, string path, SiteConfig config, Apps.Sharp
     public DbConnectionInfo Connection { get; } = DbConnectionInfo.ForSite(config, path);
 
     /// <summary>The state of the host this site was resolved by.</summary>
-    public Apps.SharpBenchCore Core => _core ??= new Apps.SharpBenchCore();
+    public Apps.HostState Host => _host ??= new Apps.HostState();
 
     public Task<Database> OpenDatabaseAsync(CancellationToken ct = default) => Database.OpenAsync(Connection, ct);
 }

@@ -134,7 +134,7 @@ public sealed class AuthApiTests : IAsyncLifetime
         await using (var db = await _server.DbAsync())
             await db.ExecuteAsync($"UPDATE {db.Dialect.Quote("tabSessions")} SET lastupdate = @p0", [DbTime.Now().AddHours(-171)]);
         // The edit went behind the framework's back; the server would see it after the local cache's TTL.
-        _server.Site.Core.Sessions.Local.Clear();
+        _server.Site.Host.Sessions.Local.Clear();
         var r = await client.GetAsync("/api/method/frappe.auth.get_logged_user");
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
         Assert.Equal(1, (int?)(await BodyAsync(r))["session_expired"]);

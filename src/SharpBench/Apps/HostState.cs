@@ -12,12 +12,12 @@ namespace SharpBench.Apps;
 /// <summary>
 /// What one host keeps between units of work: the meta cache, the sessions it read, the login
 /// counters it holds while Redis is away, its clock and its loggers. Each host has its own (see
-/// <see cref="CoreServices.AddSharpBenchCore"/>), and every <see cref="Site"/> the host's
+/// <see cref="ModelServices.AddSharpBenchModel"/>), and every <see cref="Site"/> the host's
 /// <see cref="SiteRegistry"/> resolves carries it, so two benches served from one process share none of it.
 /// </summary>
-public sealed class SharpBenchCore
+public sealed class HostState
 {
-    public SharpBenchCore(ILoggerFactory? loggers = null, TimeProvider? clock = null)
+    public HostState(ILoggerFactory? loggers = null, TimeProvider? clock = null)
     {
         Loggers = loggers ?? NullLoggerFactory.Instance;
         Clock = clock ?? TimeProvider.System;
@@ -50,18 +50,18 @@ public sealed class SessionCaches(ILogger log)
 }
 
 /// <summary>The framework's services for a host's container.</summary>
-public static class CoreServices
+public static class ModelServices
 {
     /// <summary>
-    /// Registers what every role's host needs from the framework: one <see cref="SharpBenchCore"/>
+    /// Registers what every role's host needs from the framework: one <see cref="HostState"/>
     /// (per container, so per host), the <see cref="TimeProvider"/> it reads, the
     /// <see cref="SiteRegistry"/> that hands it to sites, and the request pipeline. Safe to call twice.
     /// </summary>
-    public static IServiceCollection AddSharpBenchCore(this IServiceCollection services)
+    public static IServiceCollection AddSharpBenchModel(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SharpBenchCore(sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SiteRegistry(sp.GetRequiredService<Bench>(), sp.GetRequiredService<SharpBenchCore>()));
+        services.TryAddSingleton(sp => new HostState(sp.GetService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SiteRegistry(sp.GetRequiredService<Bench>(), sp.GetRequiredService<HostState>()));
         services.TryAddSingleton<ApiPipeline>();
         return services;
     }
