@@ -21,12 +21,11 @@ public static class StartCommand
             await EnsureFirstSiteAsync(bench, ct);
             // Realtime shares the web port under /socket.io; without redis_queue it hears events in-process.
             var bridge = SharpBench.Realtime.RealtimeHosting.BridgeFor(bench);
-            WebServer.Modules.Add(new SharpBench.Realtime.RealtimeHosting.Module(_ => bridge));
             var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)), b =>
             {
                 b.Services.AddHostedService<Jobs.JobsHostedService>();
                 Scheduling.SchedulerHosting.AddScheduler(b.Services, bench);
-            });
+            }, [new SharpBench.Realtime.RealtimeHosting.Module(_ => bridge)]);
             await app.RunAsync();
             return 0;
         }));

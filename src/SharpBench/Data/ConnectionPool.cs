@@ -32,7 +32,7 @@ internal static class ConnectionPool
         while (stack.TryPop(out var db))
         {
             if (db.Connection.State == ConnectionState.Open
-                && (DateTime.UtcNow - db.ReturnedAt < CheckAfterIdle || await db.PingAsync(ct)))
+                && (TimeProvider.System.GetUtcNow().UtcDateTime - db.ReturnedAt < CheckAfterIdle || await db.PingAsync(ct)))
                 return db;
             await db.CloseAsync();
         }
@@ -52,7 +52,7 @@ internal static class ConnectionPool
         var stack = Idle.GetOrAdd(db.Key, _ => new ConcurrentStack<Database>());
         if (stack.Count >= MaxIdlePerDatabase)
             return false;
-        db.ReturnedAt = DateTime.UtcNow;
+        db.ReturnedAt = TimeProvider.System.GetUtcNow().UtcDateTime;
         stack.Push(db);
         return true;
     }
@@ -60,7 +60,7 @@ internal static class ConnectionPool
     /// <summary>Closes the idle connections unused for longer than <paramref name="olderThan"/> (of one database when <paramref name="key"/> is given).</summary>
     internal static void Sweep(TimeSpan olderThan, string? key = null)
     {
-        var cutoff = DateTime.UtcNow - olderThan;
+        var cutoff = TimeProvider.System.GetUtcNow().UtcDateTime - olderThan;
         foreach (var (k, stack) in Idle)
         {
             if (key is not null && k != key)

@@ -89,7 +89,7 @@ public static class JobCompletions
         try
         {
             await db.ExecuteAsync($"INSERT INTO {db.Dialect.Quote(Table)} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("job_id")}, {db.Dialect.Quote("expires_at")}) VALUES (@p0, @p1, @p2)",
-                [key, job.Id.Length <= 255 ? job.Id : job.Id[..255], DateTime.UtcNow + keep], ct);
+                [key, job.Id.Length <= 255 ? job.Id : job.Id[..255], TimeProvider.System.GetUtcNow().UtcDateTime + keep], ct);
         }
         catch (DbException e)
         {
@@ -122,7 +122,7 @@ public static class JobCompletions
             return;
         await EnsureTableAsync(site, ct);
         await using var db = await site.OpenDatabaseAsync(ct);
-        await db.ExecuteAsync($"DELETE FROM {db.Dialect.Quote(Table)} WHERE {db.Dialect.Quote("expires_at")} < @p0", [DateTime.UtcNow], ct);
+        await db.ExecuteAsync($"DELETE FROM {db.Dialect.Quote(Table)} WHERE {db.Dialect.Quote("expires_at")} < @p0", [TimeProvider.System.GetUtcNow().UtcDateTime], ct);
     }
 }
 

@@ -67,35 +67,13 @@ public sealed class JobBench : IAsyncDisposable
     public async Task<Site> CreateSiteAsync(DbKind kind = DbKind.Sqlite)
     {
         var name = $"j{Guid.NewGuid().ToString("N")[..10]}.localhost";
-        var options = new NewSiteOptions(name, "admin") { DbType = kind };
-        if (kind == DbKind.MariaDb)
-        {
-            options = options with
-            {
-                DbHost = Env("SB_MARIADB_HOST", "127.0.0.1"),
-                DbPort = int.Parse(Env("SB_MARIADB_PORT", "13306"), System.Globalization.CultureInfo.InvariantCulture),
-                RootUser = Env("SB_MARIADB_ROOT_USER", "root"),
-                RootPassword = Env("SB_MARIADB_ROOT_PASSWORD", "root"),
-            };
-        }
-        else if (kind == DbKind.Postgres)
-        {
-            options = options with
-            {
-                DbHost = Support.TestServices.PostgresHost,
-                DbPort = Support.TestServices.PostgresPort,
-                RootUser = Support.TestServices.PostgresRootUser,
-                RootPassword = Support.TestServices.PostgresRootPassword,
-            };
-        }
+        var options = Support.TestServices.SiteOptions(name, kind);
         await new SiteCreator(Bench, _ => { }).CreateAsync(options);
         var site = Sites.Find(name)!;
         if (kind != DbKind.Sqlite)
             _serverDatabases.Add((name, kind));
         return site;
     }
-
-    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 
     public static async Task<List<Dictionary<string, object?>>> ErrorLogsAsync(Site site)
     {
@@ -201,10 +179,7 @@ public sealed class JobBench : IAsyncDisposable
         {
             try
             {
-                var (rootUser, rootPassword) = kind == DbKind.Postgres
-                    ? (Support.TestServices.PostgresRootUser, Support.TestServices.PostgresRootPassword)
-                    : (Env("SB_MARIADB_ROOT_USER", "root"), Env("SB_MARIADB_ROOT_PASSWORD", "root"));
-                await new SiteCreator(Bench, _ => { }).DropAsync(name, rootUser, rootPassword, force: true);
+                await new SiteCreator(Bench, _ => { }).DropAsync(name, Support.TestServices.MariaDbRootUser, Support.TestServices.MariaDbRootPassword, force: true);
             }
             catch (Exception)
             {

@@ -47,6 +47,8 @@ public sealed class LiveServer : IAsyncDisposable
         var app = WebServer.Build(bench.Bench, "127.0.0.1", 0);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // The site as the server resolves it: work a test does through it shares the server's caches.
+        site = app.Services.GetRequiredService<SiteRegistry>().Find(site.Name)!;
         return new LiveServer(bench, site, app, new Uri(address));
     }
 
