@@ -1,14 +1,15 @@
 using System.CommandLine;
 using SharpBench.Cli;
 using SharpBench.Cli.Commands;
-
-SharpBench.Jobs.JobsSetup.Register();
+using SharpBench.Hosting;
 
 // Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
 // hooks and methods matter to serve, migrate and new-site as much as to the worker. A
 // healthcheck, run every few seconds in each container, needs none of them.
 if (args is not ["health", ..])
-    WorkerCommand.LoadApps(CliContext.Bench());
+    BenchApps.Load(CliContext.Bench(), Console.Error);
+else
+    SharpBench.Jobs.JobsSetup.Register();
 
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);
@@ -41,6 +42,6 @@ foreach (var command in new Command[]
     root.Subcommands.Add(command);
 }
 
-// Long-running roles handle SIGTERM themselves (drain, then exit 0); the parser must not
-// install its own handler that would kill them after two seconds.
+// Long-running roles stop on SIGTERM through their host's console lifetime (drain, then exit 0);
+// the parser must not install its own handler that would kill them after two seconds.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

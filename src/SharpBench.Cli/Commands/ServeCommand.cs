@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Sites;
 
@@ -27,10 +28,10 @@ public static class ServeCommand
             var bench = CliContext.Bench();
             bench.EnsureLayout();
             var limit = parse.GetValue(timeout);
-            var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)));
+            var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)), b => b.AddSharpBenchServe(bench));
             if (limit is { } seconds)
                 RequestTimeout.Use(app, TimeSpan.FromSeconds(seconds));
-            await app.RunAsync();
+            await RoleHost.RunAsync(app);
             return 0;
         }));
         return command;
