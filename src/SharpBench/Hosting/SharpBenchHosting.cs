@@ -55,7 +55,7 @@ public static class SharpBenchHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoleFailures>();
         services.TryAddSingleton<RedisConnections>();
-        services.TryAddSingleton(sp => new JobBackends(sp.GetRequiredService<RedisConnections>(), sp.GetService<EmbeddedQueue>()));
+        services.TryAddSingleton(sp => new JobBackends(sp.GetRequiredService<RedisConnections>(), sp.GetService<EmbeddedQueueSettings>()));
         services.TryAddSingleton<InProcessBridge>();
         services.TryAddSingleton<IRealtimeBridges, RealtimeBridges>();
         return services;
@@ -86,9 +86,9 @@ public static class SharpBenchHosting
         builder.AddSharpBenchCore(bench);
         var services = builder.Services;
         if (role.Settings.RedisQueue is null)
-            services.TryAddSingleton(new EmbeddedQueue(role.Settings.FailedJobsLimit));
+            services.TryAddSingleton(new EmbeddedQueueSettings(role.Settings.FailedJobsLimit));
         services.AddSingleton(role);
-        if (role.Standalone)
+        if (role.OwnProcess)
         {
             services.AddSingleton<IRolePreflight>(sp => new BackgroundNiceness(bench, sp.GetRequiredService<ILoggerFactory>().CreateLogger("bench." + role.Name)));
             services.AddSingleton<IRolePreflight>(sp => new QueueLoginCheck(role.Settings, sp.GetRequiredService<JobBackends>(),
@@ -117,7 +117,7 @@ public static class SharpBenchHosting
         builder.AddSharpBenchCore(bench);
         var services = builder.Services;
         if (role.Settings.RedisQueue is null)
-            services.TryAddSingleton(new EmbeddedQueue(role.Settings.FailedJobsLimit));
+            services.TryAddSingleton(new EmbeddedQueueSettings(role.Settings.FailedJobsLimit));
         services.AddSingleton(role);
         if (standalone)
         {

@@ -7,7 +7,7 @@ namespace SharpBench.Jobs;
 /// caller depends on the part it uses. Both give the same statuses and the same strict queue
 /// priority, so callers never branch on which one runs.
 /// </summary>
-public interface IJobBackend : IJobQueue, IJobRecords, IJobMonitoring;
+public interface IJobBackend : IJobQueues, IJobRecords, IJobMonitoring;
 
 public enum StopOutcome
 {

@@ -11,7 +11,7 @@ namespace SharpBench.Jobs;
 /// never meet.
 /// </summary>
 /// <param name="embedded">Set in a host that runs the in-process queue's workers: the queue exists from the start, before any enqueue.</param>
-public sealed class JobBackends(RedisConnections redis, EmbeddedQueue? embedded = null)
+public sealed class JobBackends(RedisConnections redis, EmbeddedQueueSettings? embedded = null)
 {
     /// <summary>
     /// The backends of work done outside any host (a CLI command, a test's own context): such a
@@ -68,4 +68,4 @@ public sealed class JobBackends(RedisConnections redis, EmbeddedQueue? embedded 
 }
 
 /// <summary>A host runs the in-process queue (<c>bench start</c> without <c>redis_queue</c>), keeping <c>rq_failed_jobs_limit</c> failed jobs.</summary>
-public sealed record EmbeddedQueue(int FailedJobsLimit);
+public sealed record EmbeddedQueueSettings(int FailedJobsLimit);

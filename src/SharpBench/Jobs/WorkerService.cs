@@ -27,7 +27,7 @@ public sealed record WorkerRole
     public DequeueStrategy Strategy { get; init; }
 
     /// <summary>A process of its own (<c>bench worker</c>), not a part of <c>bench start</c>: it checks its login first and runs at background niceness.</summary>
-    public bool Standalone { get; init; }
+    public bool OwnProcess { get; init; }
 
     /// <summary>
     /// The longest a warm stop waits: running jobs end within their queue's timeout, then their
@@ -44,7 +44,7 @@ public sealed record WorkerRole
     {
         if (settings.RedisQueue is null)
             throw new BenchException($"bench {name} needs a Redis queue: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT), or use bench start, which runs jobs in-process.");
-        return new WorkerRole { Name = name, Settings = settings, Queues = settings.ParseQueueList(queues), Standalone = true };
+        return new WorkerRole { Name = name, Settings = settings, Queues = settings.ParseQueueList(queues), OwnProcess = true };
     }
 
     /// <summary>

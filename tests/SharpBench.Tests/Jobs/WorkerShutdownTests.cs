@@ -36,4 +36,28 @@ public sealed class WorkerShutdownTests
         // The job ran to its end; only its outcome is left for a worker to store once Redis is back.
         Assert.Equal(["slow Administrator"], await File.ReadAllLinesAsync(file));
     }
+
+    [Fact]
+    public async Task The_worker_loop_stops_storing_an_outcome_when_its_grace_ends()
+    {
+        await using var redis = new OwnRedis();
+        await redis.StartAsync();
+        await using var bench = new JobBench(redis.Url);
+        var site = await bench.CreateSiteAsync();
+        await using (var ctx = bench.Context(site))
+            await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file = bench.TempFile("log.txt"), tag = "slow", sleep_ms = 2000 });
+        var worker = bench.InProcessWorker(new WorkerOptions { Queues = ["default"] });
+        using var stop = new CancellationTokenSource();
+        using var grace = new CancellationTokenSource();
+        var run = worker.RunAsync(stop.Token, grace.Token);
+        await JobBench.WaitUntilAsync(async () => (await bench.Backend.CountsAsync(["default"])).Single().Started == 1, TimeSpan.FromSeconds(30), "the job started");
+
+        await redis.StopAsync();
+        await stop.CancelAsync();
+        grace.CancelAfter(TimeSpan.FromSeconds(4));
+
+        // Without the grace the loop would retry the outcome once a second, 600 times.
+        await run.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(1, worker.Successful);
+    }
 }

@@ -4,7 +4,7 @@ namespace SharpBench.Jobs;
 /// Where jobs wait, the whole contract of a worker's loop: enqueue, take in strict priority
 /// order, store the outcome and acknowledge, reclaim a dead worker's jobs, hear stop requests.
 /// </summary>
-public interface IJobQueue
+public interface IJobQueues
 {
     /// <summary>"redis" or "in-process", for logs and <c>bench doctor</c>.</summary>
     string Kind { get; }
