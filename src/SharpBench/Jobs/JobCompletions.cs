@@ -22,6 +22,9 @@ public static class JobCompletions
 {
     public const string Table = "__Job Completion";
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+
+    // Process-wide on purpose: keyed by the site's connection string, so two benches never share
+    // an entry, and what they remember (a table exists, when it was last swept) is true for every host.
     private static readonly ConcurrentDictionary<string, Task> Ensured = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, long> LastSweep = new(StringComparer.Ordinal);
 
