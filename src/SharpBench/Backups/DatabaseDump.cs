@@ -20,31 +20,31 @@ public static class DatabaseDump
                 await SqliteDump.WriteAsync(info, output, includeTables, excludeTables, ct);
                 break;
             case DbKind.MariaDb:
-            {
-                var login = DbTools.Parse(info);
-                var args = new List<string> { "--single-transaction", "--quick", "--lock-tables=false", "--no-tablespaces", "--default-character-set=utf8mb4" };
-                args.AddRange(DbTools.MariaDbConnectArgs(login));
-                foreach (var t in excludeTables)
-                    args.Add($"--ignore-table={login.Database}.{t}");
-                args.Add(login.Database);
-                args.AddRange(includeTables);
-                await ToolProcess.RunToStreamAsync(Tool("mariadb-dump", "mysqldump"), args, DbTools.Env(info.Kind, login), output, ct);
-                break;
-            }
+                {
+                    var login = DbTools.Parse(info);
+                    var args = new List<string> { "--single-transaction", "--quick", "--lock-tables=false", "--no-tablespaces", "--default-character-set=utf8mb4" };
+                    args.AddRange(DbTools.MariaDbConnectArgs(login));
+                    foreach (var t in excludeTables)
+                        args.Add($"--ignore-table={login.Database}.{t}");
+                    args.Add(login.Database);
+                    args.AddRange(includeTables);
+                    await ToolProcess.RunToStreamAsync(Tool("mariadb-dump", "mysqldump"), args, DbTools.Env(info.Kind, login), output, ct);
+                    break;
+                }
             default:
-            {
-                var login = DbTools.Parse(info);
-                // No owner or grants: the restored tables belong to whichever login loads them,
-                // which is a new one when a backup is restored into a scratch database.
-                var args = new List<string> { "--no-owner", "--no-privileges", "--encoding=UTF8" };
-                args.AddRange(DbTools.PostgresConnectArgs(login));
-                foreach (var t in includeTables)
-                    args.Add($"--table=public.\"{t}\"");
-                foreach (var t in excludeTables)
-                    args.Add($"--exclude-table-data=public.\"{t}\"");
-                await ToolProcess.RunToStreamAsync("pg_dump", args, DbTools.Env(info.Kind, login), output, ct);
-                break;
-            }
+                {
+                    var login = DbTools.Parse(info);
+                    // No owner or grants: the restored tables belong to whichever login loads them,
+                    // which is a new one when a backup is restored into a scratch database.
+                    var args = new List<string> { "--no-owner", "--no-privileges", "--encoding=UTF8" };
+                    args.AddRange(DbTools.PostgresConnectArgs(login));
+                    foreach (var t in includeTables)
+                        args.Add($"--table=public.\"{t}\"");
+                    foreach (var t in excludeTables)
+                        args.Add($"--exclude-table-data=public.\"{t}\"");
+                    await ToolProcess.RunToStreamAsync("pg_dump", args, DbTools.Env(info.Kind, login), output, ct);
+                    break;
+                }
         }
         await output.WriteAsync(Encoding.UTF8.GetBytes("\n" + BackupMetadata.DumpCompleteMarker + "\n"), ct);
     }

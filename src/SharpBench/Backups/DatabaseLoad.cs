@@ -101,21 +101,21 @@ public static class DatabaseLoad
                 }
                 break;
             case DbKind.MariaDb:
-            {
-                var login = DbTools.Parse(info);
-                var args = DbTools.MariaDbConnectArgs(login);
-                args.AddRange(["--default-character-set=utf8mb4", "--batch", "-D", login.Database]);
-                await ToolProcess.RunFromStreamAsync(DatabaseDump.Tool("mariadb", "mysql"), args, DbTools.Env(info.Kind, login), gzip, ct);
-                break;
-            }
+                {
+                    var login = DbTools.Parse(info);
+                    var args = DbTools.MariaDbConnectArgs(login);
+                    args.AddRange(["--default-character-set=utf8mb4", "--batch", "-D", login.Database]);
+                    await ToolProcess.RunFromStreamAsync(DatabaseDump.Tool("mariadb", "mysql"), args, DbTools.Env(info.Kind, login), gzip, ct);
+                    break;
+                }
             default:
-            {
-                var login = DbTools.Parse(info);
-                var args = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction" };
-                args.AddRange(DbTools.PostgresConnectArgs(login));
-                await ToolProcess.RunFromStreamAsync("psql", args, DbTools.Env(info.Kind, login), gzip, ct);
-                break;
-            }
+                {
+                    var login = DbTools.Parse(info);
+                    var args = new List<string> { "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction" };
+                    args.AddRange(DbTools.PostgresConnectArgs(login));
+                    await ToolProcess.RunFromStreamAsync("psql", args, DbTools.Env(info.Kind, login), gzip, ct);
+                    break;
+                }
         }
     }
 }
