@@ -58,6 +58,8 @@ foreach (var command in new Command[]
     root.Subcommands.Add(command);
 }
 
+RoleMetrics.Attach(root);
+
 // Long-running roles stop on SIGTERM through their host's console lifetime (drain, then exit 0);
 // the parser must not install its own handler that would kill them after two seconds.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

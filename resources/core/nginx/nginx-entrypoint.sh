@@ -1,7 +1,7 @@
 #!/bin/bash
 # The frontend role: renders /templates/nginx/frappe.conf.template into
 # /etc/nginx/conf.d/frappe.conf and runs nginx in the foreground, as the image's user, on 8080.
-# Eight variables, each defaulted (and the default logged) when empty; envsubst replaces only
+# Eight variables (and the optional NGINX_RESOLVER below), each defaulted (and the default logged) when empty; envsubst replaces only
 # those, so nginx's own $host, $uri, ... stay as they are.
 set -euo pipefail
 
@@ -24,6 +24,21 @@ default CLIENT_MAX_BODY_SIZE 50m
 # shellcheck disable=SC2016 # envsubst's list of names, not an expansion
 envsubst '${BACKEND} ${SOCKETIO} ${UPSTREAM_REAL_IP_ADDRESS} ${UPSTREAM_REAL_IP_HEADER} ${UPSTREAM_REAL_IP_RECURSIVE} ${FRAPPE_SITE_NAME_HEADER} ${PROXY_READ_TIMEOUT} ${CLIENT_MAX_BODY_SIZE}' \
   </templates/nginx/frappe.conf.template >/etc/nginx/conf.d/frappe.conf
+
+# NGINX_RESOLVER (a DNS server, e.g. Docker's 127.0.0.11): BACKEND and SOCKETIO are looked up
+# again every 2 s instead of once at start. A swarm service with endpoint_mode dnsrr (or a
+# Kubernetes headless service) gets new addresses whenever a task is replaced; an address
+# resolved at start would point at the replaced task after a rolling update. Without upstream
+# blocks nginx keeps no idle connections to the roles, so this costs a TCP handshake per request.
+if [[ -n "${NGINX_RESOLVER:-}" ]]; then
+  echo "NGINX_RESOLVER=$NGINX_RESOLVER: $BACKEND and $SOCKETIO are resolved again every 2 s"
+  sed -i \
+    -e '/^upstream /,/^}/d' \
+    -e "s|^\tlisten 8080;|\tlisten 8080;\n\tresolver $NGINX_RESOLVER valid=2s ipv6=off;\n\tresolver_timeout 3s;\n\tset \$backend_upstream $BACKEND;\n\tset \$socketio_upstream $SOCKETIO;|" \
+    -e 's|proxy_pass http://backend-server;|proxy_pass http://$backend_upstream;|' \
+    -e 's|proxy_pass http://socketio-server;|proxy_pass http://$socketio_upstream;|' \
+    /etc/nginx/conf.d/frappe.conf
+fi
 
 # exec: nginx is PID 1's child no more, so docker stop's TERM reaches it (fast shutdown).
 exec nginx -g 'daemon off;'

@@ -55,6 +55,7 @@ public static class WebServer
         var app = builder.Build();
         if (TrustedProxies.Options(bench.ReadCommonConfig()) is { } forwarded)
             app.UseForwardedHeaders(forwarded);
+        app.UseMiddleware<Metrics.RequestMetrics>();
         app.UseMiddleware<SiteMiddleware>();
         app.MapHealthChecks("/healthz");
         PingEndpoint.Map(app);

@@ -36,6 +36,7 @@ public static class RealtimeHosting
                 server.Sockets.Route(EchoNamespace.Route());
             server.Sockets.Route(new SiteNamespaces(sp.GetRequiredService<SiteRegistry>(), sp.GetRequiredService<IRealtimeAuth>(),
                 sp.GetRequiredService<IRealtimePermissions>(), logs.CreateLogger<SiteNamespaces>()).Route());
+            Metrics.SharpBenchMetrics.WatchSockets(() => server.Sockets.Namespaces.Sum(n => n.SocketCount));
             return server;
         });
         services.AddSingleton<RealtimeRelay>();
@@ -102,7 +103,7 @@ internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridges brid
             {
                 try
                 {
-                    server.Deliver(m, batch);
+                    Metrics.SharpBenchMetrics.Delivered(server.Deliver(m, batch));
                 }
                 catch (Exception e)
                 {

@@ -42,6 +42,8 @@ public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConne
         SchedulerLog.Started(logger, tick.TotalSeconds,
             leadership is null ? " (in-process, no leader election)" : $", leader lock {leadership.Key}");
         var leading = leadership is null ? Task.CompletedTask : leadership.RunAsync(stoppingToken);
+        if (leadership is not null)
+            Metrics.SharpBenchMetrics.WatchLeadership(() => leadership.IsLeader);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -51,6 +53,7 @@ public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConne
                     try
                     {
                         var result = await scheduler.TickAsync(stoppingToken);
+                        Metrics.SharpBenchMetrics.Ticked(result.Enqueued.Count);
                         if (result.Enqueued.Count > 0)
                             SchedulerLog.Ticked(logger, result.Enqueued.Count);
                     }

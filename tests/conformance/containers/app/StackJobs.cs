@@ -46,6 +46,39 @@ public static class StackJobs
         return Environment.MachineName;
     }
 
+    /// <summary>
+    /// Enqueues kwargs.count jobs of <c>sb_stack_check.count</c> (one ToDo "count PREFIX-i" each) or
+    /// <c>sb_stack_check.noop</c> on kwargs.queue, for the swarm suite's drain and kill checks.
+    /// </summary>
+    [Whitelist("sb_stack_check.enqueue_many", Methods = ["POST"])]
+    public static async Task<object?> EnqueueMany(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        var prefix = (string?)kwargs["prefix"] ?? throw new ValidationError("prefix is required");
+        var count = (int?)kwargs["count"] ?? throw new ValidationError("count is required");
+        var method = (string?)kwargs["method"] == "noop" ? "sb_stack_check.noop" : "sb_stack_check.count";
+        var options = new EnqueueOptions { Queue = (string?)kwargs["queue"] ?? "short" };
+        for (var i = 0; i < count; i++)
+            await BackgroundJobs.EnqueueAsync(context, method, new JsonObject { ["key"] = $"{prefix}-{i}", ["sleep_ms"] = kwargs["sleep_ms"]?.DeepClone() }, options, ct);
+        return count;
+    }
+
+    /// <summary>One ToDo per job and nothing else, so rows minus distinct keys counts double runs.</summary>
+    [FrappeMethod("sb_stack_check.count")]
+    public static async Task<object?> Count(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        await AddToDoAsync(context, $"count {(string)kwargs["key"]!}", ct);
+        return null;
+    }
+
+    /// <summary>Does nothing (after kwargs.sleep_ms, when given): the drain rate measures the queue itself.</summary>
+    [FrappeMethod("sb_stack_check.noop")]
+    public static async Task<object?> Noop(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        if (kwargs["sleep_ms"] is JsonValue sleep)
+            await Task.Delay(sleep.GetValue<int>(), ct);
+        return null;
+    }
+
     [FrappeMethod(Tick)]
     public static async Task<object?> OnTick(FrappeContext context, JsonObject kwargs, CancellationToken ct)
     {

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using SharpBench.Jobs;
+
+namespace SharpBench.Metrics;
+
+/// <summary>
+/// The instruments the roles record into, on the meter <c>SharpBench</c>. Recording costs next to
+/// nothing until a listener exists, which is only when <c>metrics_port</c> / <c>--metrics-port</c>
+/// starts <see cref="MetricsServer"/>. They are static because the job, scheduler and realtime
+/// code that records them is not built through dependency injection; the scrape-time collectors
+/// (<see cref="QueueCollector"/>) come from an <see cref="IMeterFactory"/>.
+/// </summary>
+public static class SharpBenchMetrics
+{
+    public const string MeterName = "SharpBench";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Requests the web backend answered, by route class and status class (docs/metrics.md).</summary>
+    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
+        "sharpbench.http.request.duration", "s", "Time to answer a request, by route class and status class");
+
+    public static readonly Counter<long> JobsEnded = Meter.CreateCounter<long>(
+        "sharpbench.jobs", "{job}", "Jobs that ended, by queue and status (finished, failed, canceled)");
+
+    public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>(
+        "sharpbench.job.duration", "s", "Time a job ran, by queue and status");
+
+    public static readonly Counter<long> RealtimeDeliveries = Meter.CreateCounter<long>(
+        "sharpbench.realtime.deliveries", "{message}", "Messages written to sockets (one published event to a room of N sockets counts N)");
+
+    public static readonly Counter<long> RealtimeEvents = Meter.CreateCounter<long>(
+        "sharpbench.realtime.events", "{event}", "Published events this realtime server delivered");
+
+    public static readonly Counter<long> SchedulerTicks = Meter.CreateCounter<long>(
+        "sharpbench.scheduler.ticks", "{tick}", "Scheduler ticks this process ran as the leader");
+
+    public static readonly Counter<long> SchedulerJobsQueued = Meter.CreateCounter<long>(
+        "sharpbench.scheduler.jobs_queued", "{job}", "Scheduled jobs this process queued");
+
+    private static Func<bool>? _isLeader;
+    private static Func<int>? _sockets;
+
+    public static readonly ObservableGauge<int> SchedulerLeader = Meter.CreateObservableGauge(
+        "sharpbench.scheduler.leader", ObserveLeader, "{leader}", "1 while this scheduler holds the leader lock, 0 while it stands by");
+
+    public static readonly ObservableGauge<int> RealtimeSockets = Meter.CreateObservableGauge(
+        "sharpbench.realtime.sockets", ObserveSockets, "{socket}", "Sockets connected to this realtime server");
+
+    private static IEnumerable<Measurement<int>> ObserveLeader() =>
+        _isLeader is { } f ? [new Measurement<int>(f() ? 1 : 0)] : [];
+
+    private static IEnumerable<Measurement<int>> ObserveSockets() =>
+        _sockets is { } f ? [new Measurement<int>(f())] : [];
+
+    /// <summary>The scheduler's leadership, read at each scrape.</summary>
+    public static void WatchLeadership(Func<bool> isLeader) => _isLeader = isLeader;
+
+    /// <summary>The realtime server's connected sockets, counted at each scrape.</summary>
+    public static void WatchSockets(Func<int> sockets) => _sockets = sockets;
+
+    public static void JobEnded(JobRecord job, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "queue", job.Queue }, { "status", job.Status } };
+        JobsEnded.Add(1, tags);
+        JobDuration.Record(elapsed.TotalSeconds, tags);
+    }
+
+    public static void Delivered(int sockets)
+    {
+        RealtimeEvents.Add(1);
+        RealtimeDeliveries.Add(sockets);
+    }
+
+    public static void Ticked(int queued)
+    {
+        SchedulerTicks.Add(1);
+        if (queued > 0)
+            SchedulerJobsQueued.Add(queued);
+    }
+}

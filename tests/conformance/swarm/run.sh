@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The swarm suite, on the test engine made a one-node swarm (`docker swarm init` when it is not
+# one already; left as it was found): deploys deploy/swarm/sharpbench.yaml with services.yaml
+# and the local image (the image plus the tests' sb_stack_check app, no registry:
+# --resolve-image never), then checks what a cluster promises: the site answers through the
+# frontend; 2,000 jobs finish exactly once while worker tasks are killed; killing the scheduler
+# leader's task moves the leadership within the lease with no double run; `docker service update
+# --image` rolls the backend with zero failed requests under load; scaling queue-short 1 -> 4
+# raises the drain rate. The stack, its volumes and networks are removed at the end.
+# Prints "N passed, N failed" last; exit status 1 when anything failed. Needs root (the engine).
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+containers="$repo/tests/conformance/containers"
+cd "$repo"
+
+# One CPU-heavy job at a time on this machine (the container suite's rule and helper).
+lock_held_by_ancestor() {
+  local ino pids p h
+  ino=$(stat -c %i /tmp/sb-cpu.lock 2>/dev/null) || return 1
+  pids=$(awk -v i="$ino" '$2 == "FLOCK" { n = split($6, a, ":"); if (a[n] == i) print $5 }' /proc/locks)
+  p=$$
+  while [ "${p:-1}" -gt 1 ]; do
+    for h in $pids; do [ "$h" = "$p" ] && return 0; done
+    p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+  done
+  return 1
+}
+if [ -z "${SB_SWARM_LOCKED:-}" ] && ! lock_held_by_ancestor; then
+  export SB_SWARM_LOCKED=1
+  exec flock -x /tmp/sb-cpu.lock bash "$0" "$@"
+fi
+
+# shellcheck source=../containers/lib.sh
+source "$containers/lib.sh"
+source "$here/swarm.sh"
+
+work=$(mktemp -d /tmp/sb-swarm.XXXXXX)
+finish() {
+  remove_stack
+  leave_swarm
+  rm -rf "$work"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+summary() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+
+# Tags of this suite's own: other suites and engineers rebuild the shared :latest tags meanwhile.
+IMAGE=sharpbench-swarm/sharpbench:test
+TEST_IMAGE=sharpbench-swarm/stack-check:test
+ROLL_IMAGE=sharpbench-swarm/stack-check:roll
+
+setup_engine() {
+  if docker info >/dev/null 2>&1; then return 0; fi
+  [ "$(id -u)" = 0 ] || { echo "needs root to install and start the engine (or a running engine)"; return 1; }
+  images/install-engine.sh >"$work/engine.log" 2>&1 || { tail -20 "$work/engine.log"; return 1; }
+}
+build_images() {
+  images/build-local.sh --set "sharpbench.tags=$IMAGE" >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; return 1; }
+  local ctx=$work/app
+  mkdir -p "$ctx"
+  dotnet build "$containers/app/sb_stack_check.csproj" -c Release -o "$ctx/out" -nologo -v q >"$ctx/build.log" 2>&1 \
+    || { grep -E 'error' "$ctx/build.log" | head -20; return 1; }
+  cp "$ctx/out/sb_stack_check.dll" "$containers/app/Containerfile" "$ctx/"
+  docker build -q -f "$ctx/Containerfile" --build-arg "IMAGE=$IMAGE" -t "$TEST_IMAGE" "$ctx" >/dev/null 2>"$ctx/docker.log" \
+    || { tail -20 "$ctx/docker.log"; return 1; }
+}
+
+check "engine" setup_engine || summary
+check "images: images/build-local.sh and the sb_stack_check app" build_images || summary
+check "swarm: a one-node swarm on the test engine" join_swarm || summary
+check "deploy: docker stack deploy, the one-shots complete, the site answers through the frontend" deploy_stack \
+  || { skip_checks "the stack did not come up" "scheduler leader" "jobs under kills" "scheduler no double run" "rolling update" "scaling"; summary; }
+check "scheduler: killing the leader's task moves the leadership within the lease" kill_scheduler_leader
+check "jobs: 2,000 jobs finish exactly once while worker tasks are killed at random" jobs_under_kills
+check "scheduler: one queueing per minute across the takeover (no double run)" scheduler_no_double_run
+check "rolling update: docker service update --image rolls the backend with zero failed requests" rolling_update
+check "scaling: queue-short 1 -> 4 replicas raises the drain rate" scale_queue_short
+check "teardown: docker stack rm leaves no service, network or volume" teardown_stack
+
+summary
