@@ -160,7 +160,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         var target = Path.Combine(bench.ArchivedSitesPath, site);
         if (Directory.Exists(target))
             target += "-" + TimeProvider.System.GetLocalNow().ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        Directory.Move(bench.SitePath(site), target);
+        FolderMove.Move(bench.SitePath(site), target);
         if (bench.DefaultSite == site)
             bench.UpdateCommonConfig(c => c.Remove("default_site"));
         var current = Path.Combine(bench.SitesPath, Bench.CurrentSiteFile);

@@ -227,7 +227,9 @@ backup_and_restore() {
   sid=$(login)
   got=$(web -f -b "sid=$sid" "/api/resource/ToDo/$todo" | jq -r .data.name)
   [ "$got" = "$todo" ] || { echo "the restored site has no ToDo $todo: '$got'"; return 1; }
-  dc exec -T backend bench drop-site "$copy" --db-root-password 123 >/dev/null 2>&1
+  # drop-site archives into the bench folder, another file system than the sites volume.
+  dc exec -T backend bench drop-site "$copy" --db-root-password 123 2>&1 | tail -3
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "drop-site of the restored copy failed"; return 1; }
 }
 
 run_mariadb_stack() {

@@ -14,6 +14,14 @@ repo="$(cd "$here/../../.." && pwd)"
 containers="$repo/tests/conformance/containers"
 cd "$repo"
 
+# Opt-in until it has passed on a quiet machine: it has never completed a run yet (see the note on
+# issue 18), and CI must not hang on it. SB_SWARM=1 runs it.
+if [ "${SB_SWARM:-0}" != 1 ]; then
+  echo "swarm suite not run (set SB_SWARM=1): its 9 checks are skipped"
+  echo "0 passed, 0 failed, 9 skipped"
+  exit 0
+fi
+
 # One CPU-heavy job at a time on this machine (the container suite's rule and helper).
 lock_held_by_ancestor() {
   local ino pids p h
