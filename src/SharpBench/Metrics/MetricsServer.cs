@@ -14,7 +14,7 @@ namespace SharpBench.Metrics;
 /// exporter on its own HttpListener): a port of its own, which the frontend never proxies, and off
 /// unless <c>--metrics-port</c> or <c>metrics_port</c> (common config) is set.
 /// </summary>
-public sealed class MetricsServer : IDisposable
+internal sealed class MetricsServer : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly MeterProvider _provider;

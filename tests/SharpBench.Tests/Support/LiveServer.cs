@@ -30,6 +30,9 @@ public sealed class LiveServer : IAsyncDisposable
     public Uri BaseUri { get; }
     public Bench Bench => _bench.Bench;
 
+    /// <summary>The server's own services: its job backends, caches and connections.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<LiveServer> StartAsync(DbKind kind = DbKind.Sqlite, Action<JsonObject>? siteConfig = null, Action<JsonObject>? commonConfig = null)
     {
         var bench = new TempBench();
