@@ -45,7 +45,7 @@ public static class ExampleJobs
     public static async Task<object?> JobStats(FrappeContext context, JsonObject kwargs, CancellationToken ct)
     {
         var tag = (string?)kwargs["tag"] ?? "noop";
-        var jobs = (await JobBackends.For(QueueSettings.For(context.Site)).ListAsync(context.Site.Name, ct)).Where(j => j.JobName == tag).ToList();
+        var jobs = (await JobBackends.Of(context).For(QueueSettings.For(context.Site)).ListAsync(context.Site.Name, ct)).Where(j => j.JobName == tag).ToList();
         var latencies = jobs.Where(j => j.StartedAt is not null).Select(j => (j.StartedAt!.Value - j.CreatedAt).TotalMilliseconds).Order().ToList();
         var result = new JsonObject { ["total"] = jobs.Count };
         foreach (var status in JobStatus.All)

@@ -1,14 +1,26 @@
 using System.CommandLine;
 using SharpBench.Cli;
 using SharpBench.Cli.Commands;
-
-SharpBench.Jobs.JobsSetup.Register();
+using SharpBench.Hosting;
 
 // Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
 // hooks and methods matter to serve, migrate and new-site as much as to the worker. A
 // healthcheck, run every few seconds in each container, needs none of them.
 if (args is not ["health", ..])
-    WorkerCommand.LoadApps(CliContext.Bench());
+{
+    // An app that cannot load stops every role with its file and reason, never skipped in silence.
+    try
+    {
+        BenchApps.Load(CliContext.Bench(), Console.Error);
+    }
+    catch (SharpBench.Apps.AppLoadException e)
+    {
+        Console.Error.WriteLine("Error: " + e.Message);
+        return 1;
+    }
+}
+else
+    SharpBench.Jobs.JobsSetup.Register();
 
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);
@@ -48,6 +60,6 @@ foreach (var command in new Command[]
 
 RoleMetrics.Attach(root);
 
-// Long-running roles handle SIGTERM themselves (drain, then exit 0); the parser must not
-// install its own handler that would kill them after two seconds.
+// Long-running roles stop on SIGTERM through their host's console lifetime (drain, then exit 0);
+// the parser must not install its own handler that would kill them after two seconds.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -24,12 +24,12 @@ public sealed class TestApp : SharpBench.Apps.App
         new Dictionary<string, DocumentController> { ["ToDo"] = new ToDoController() };
 
     /// <summary>Only ToDos whose description starts "enqueue:" ask for the follow-up job.</summary>
-    private static async Task OnToDoInsertedAsync(FrappeContext ctx, Document doc, string eventName)
+    private static async Task OnToDoInsertedAsync(FrappeContext ctx, Document doc, string eventName, CancellationToken ct)
     {
         if (doc.GetString("description") is { } d && d.StartsWith("enqueue:", StringComparison.Ordinal))
         {
             await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new JsonObject { ["key"] = doc.Name },
-                new EnqueueOptions { Queue = "long", EnqueueAfterCommit = true, JobId = "todo-" + doc.Name });
+                new EnqueueOptions { Queue = "long", EnqueueAfterCommit = true, JobId = "todo-" + doc.Name }, ct);
         }
     }
 

@@ -44,7 +44,7 @@ public static class BackupCommand
                     await Console.Error.WriteLineAsync($"Error: backup of {name} failed: {e.Message}");
                     continue;
                 }
-                Console.WriteLine($"Backup Summary for {name} at {DateTime.Now:yyyy-MM-dd HH:mm:ss}{(set!.Encrypted ? " (encrypted)" : "")}");
+                Console.WriteLine($"Backup Summary for {name} at {SharpBench.Model.SiteTime.Server.Now():yyyy-MM-dd HH:mm:ss}{(set!.Encrypted ? " (encrypted)" : "")}");
                 foreach (var (label, path) in new[] { ("Config", set.Config), ("Database", set.Database), ("Public", set.PublicFiles), ("Private", set.PrivateFiles) })
                 {
                     if (path is not null)

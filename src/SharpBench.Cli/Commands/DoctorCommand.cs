@@ -20,7 +20,7 @@ public static class DoctorCommand
                 Console.WriteLine("redis_queue is not set: jobs run inside bench start (in-process), which this command cannot see. Set redis_queue to run bench worker.");
                 return 0;
             }
-            var backend = JobBackends.For(settings);
+            var backend = await JobBackends.Outside.ForAsync(settings);
             // Piped into a log or a script, ids must not be wrapped at 80 columns.
             if (Console.IsOutputRedirected)
                 AnsiConsole.Profile.Width = 250;

@@ -48,7 +48,7 @@ public static class HealthCommand
     private static async Task<string> WorkerAsync(QueueSettings settings, Bench bench)
     {
         var host = Environment.MachineName;
-        var workers = await JobBackends.For(settings).WorkersAsync();
+        var workers = await (await JobBackends.Outside.ForAsync(settings)).WorkersAsync();
         var fresh = workers.Where(w => w.Hostname == host && Age(w.LastHeartbeat) <= RedisJobBackend.WorkerTtl).ToList();
         if (fresh.Count == 0)
             throw new BenchException($"No worker on {host} heartbeated within {RedisJobBackend.WorkerTtl.TotalSeconds:0} s ({workers.Count} worker(s) on bench {settings.BenchId}).");
@@ -60,7 +60,7 @@ public static class HealthCommand
     {
         var lease = SchedulerSettings.Lease(new SiteConfig(bench.ReadCommonConfig()));
         var key = SchedulerLeadership.HeartbeatKeyFor(settings.BenchId);
-        var beat = (await RedisConnections.Get(settings.RedisQueue!).GetDatabase().HashGetAllAsync(key))
+        var beat = (await (await RedisConnections.Outside.QueueAsync(settings.RedisQueue!)).GetDatabase().HashGetAllAsync(key))
             .ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
         var at = JobRecord.Parse(beat.GetValueOrDefault("last_heartbeat"));
         if (at is null || Age(at.Value) > lease)

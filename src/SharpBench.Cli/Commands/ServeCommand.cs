@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Sites;
 
@@ -31,11 +32,15 @@ public static class ServeCommand
             var bench = CliContext.Bench();
             bench.EnsureLayout();
             var limit = parse.GetValue(timeout);
-            var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)),
-                parse.GetValue(reusePort) ? b => ReusePort.Use(b.WebHost) : null);
+            var app = WebServer.Build(bench, parse.GetValue(bind)!, ResolvePort(bench, parse.GetValue(port)), b =>
+            {
+                b.AddSharpBenchServe(bench);
+                if (parse.GetValue(reusePort))
+                    ReusePort.Use(b.WebHost);
+            });
             if (limit is { } seconds)
                 RequestTimeout.Use(app, TimeSpan.FromSeconds(seconds));
-            await app.RunAsync();
+            await RoleHost.RunAsync(app);
             return 0;
         }));
         return command;

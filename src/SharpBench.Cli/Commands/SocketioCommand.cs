@@ -1,7 +1,6 @@
 using System.CommandLine;
-using SharpBench.Jobs;
+using SharpBench.Hosting;
 using SharpBench.Realtime;
-using SharpBench.Realtime.Publishing;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -19,15 +18,14 @@ public static class SocketioCommand
             bench.EnsureLayout();
             var common = new SiteConfig(bench.ReadCommonConfig());
             // Like Frappe's node server: only common config counts, and FRAPPE_* env vars override it.
-            var redis = QueueSettings.For(bench).RedisQueue;
-            if (redis is null)
-                throw new BenchException("bench socketio needs Redis to hear events from other processes: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT).");
             var listen = parse.GetValue(port)
                 ?? (int.TryParse(Environment.GetEnvironmentVariable("FRAPPE_SOCKETIO_PORT"), out var p) ? p : (int?)null)
                 ?? common.GetInt("socketio_port") ?? 9000;
-            var bridge = await RedisBridge.ForUrlAsync(redis);
-            var app = RealtimeHosting.BuildStandalone(bench, parse.GetValue(bind)!, listen, bridge);
-            await app.RunAsync();
+            var builder = RealtimeHosting.CreateStandaloneBuilder(parse.GetValue(bind)!, listen);
+            builder.AddSharpBenchSocketio(bench, standalone: true);
+            var app = builder.Build();
+            app.MapSharpBenchSocketio(standalone: true);
+            await RoleHost.RunAsync(app);
             return 0;
         }));
         return command;

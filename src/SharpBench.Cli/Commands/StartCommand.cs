@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
+using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Sites;
 
@@ -19,15 +19,9 @@ public static class StartCommand
             var bench = CliContext.Bench();
             bench.EnsureLayout();
             await EnsureFirstSiteAsync(bench, ct);
-            // Realtime shares the web port under /socket.io; without redis_queue it hears events in-process.
-            var bridge = SharpBench.Realtime.RealtimeHosting.BridgeFor(bench);
-            WebServer.Modules.Add(new SharpBench.Realtime.RealtimeHosting.Module(_ => bridge));
-            var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)), b =>
-            {
-                b.Services.AddHostedService<Jobs.JobsHostedService>();
-                Scheduling.SchedulerHosting.AddScheduler(b.Services, bench);
-            });
-            await app.RunAsync();
+            var app = WebServer.Build(bench, parse.GetValue(bind)!, ServeCommand.ResolvePort(bench, parse.GetValue(port)), b => b.AddSharpBenchStart(bench));
+            app.MapSharpBenchSocketio();
+            await RoleHost.RunAsync(app);
             return 0;
         }));
         return command;

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
-using SharpBench.Apps;
+using SharpBench.Hosting;
 using SharpBench.Jobs;
 using SharpBench.Sites;
 
@@ -25,85 +23,24 @@ public static class WorkerCommand
         var rqUsername = new Option<string?>("--rq-username", "-u") { Description = "Redis ACL user for redis_queue (with use_rq_auth; default: rq_username)" };
         var rqPassword = new Option<string?>("--rq-password", "-p") { Description = "Password of that user (with use_rq_auth; default: rq_password)" };
         var command = new Command("worker", "Run a background job worker on the Redis queues") { queue, burst, quiet, concurrency, strategy, rqUsername, rqPassword };
-        command.SetAction((parse, ct) => CliContext.RunAsync(() =>
+        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
             var settings = QueueSettings.For(bench).WithRqCredentials(parse.GetValue(rqUsername), parse.GetValue(rqPassword));
             var n = parse.GetValue(concurrency);
             if (n < 1)
                 throw new BenchException("--concurrency must be 1 or more.");
-            return RunWorkersAsync(bench, settings, new WorkerRun(parse.GetValue(queue), parse.GetValue(burst), parse.GetValue(quiet))
+            var role = WorkerRole.Standalone(settings, "worker", parse.GetValue(queue)) with
             {
+                Burst = parse.GetValue(burst),
                 Concurrency = n,
                 Strategy = QueueOrder.ParseStrategy(parse.GetValue(strategy)),
-            });
+            };
+            var builder = SharpBenchHosting.CreateBackgroundBuilder(parse.GetValue(quiet));
+            builder.AddSharpBenchWorker(bench, role);
+            await RoleHost.RunAsync(builder.Build());
+            return 0;
         }));
         return command;
-    }
-
-    /// <summary>What <c>bench worker</c> and <c>bench worker-pool</c> were asked to run.</summary>
-    public sealed record WorkerRun(string? Queues, bool Burst, bool Quiet)
-    {
-        public int Workers { get; init; } = 1;
-        public int Concurrency { get; init; } = 1;
-        public DequeueStrategy Strategy { get; init; }
-        /// <summary>The command, for its logger and errors.</summary>
-        public string Role { get; init; } = "worker";
-    }
-
-    /// <summary>
-    /// Runs <see cref="WorkerRun.Workers"/> workers in this process until a warm stop (or, with
-    /// burst, until the queues are empty); each registers under its own name.
-    /// </summary>
-    public static async Task<int> RunWorkersAsync(Bench bench, QueueSettings settings, WorkerRun run)
-    {
-        if (settings.RedisQueue is null)
-            throw new BenchException($"bench {run.Role} needs a Redis queue: set redis_queue (bench set-config -g redis_queue redis://HOST:PORT), or use bench start, which runs jobs in-process.");
-        var queues = settings.ParseQueueList(run.Queues);
-
-        using var loggers = LoggerFactory.Create(b =>
-        {
-            Logging.Configure(b);
-            if (run.Quiet)
-                b.SetMinimumLevel(LogLevel.Warning);
-        });
-        var logger = loggers.CreateLogger("bench." + run.Role);
-        Niceness.RaiseForBackgroundRole(bench, logger);
-        // The login first: a refused one is the one clear error, before any persistence warning.
-        _ = JobBackends.For(settings);
-        if ((await QueuePersistence.CheckAsync(settings)).Warning(settings.RedisQueueShown!) is { } persistence)
-            logger.LogWarning("{Warning}", persistence);
-        using var stop = new ShutdownSignal();
-        var sites = new SiteRegistry(bench);
-        var workers = Enumerable.Range(0, run.Workers).Select(_ => new Worker(JobBackends.For(settings), settings,
-            new WorkerOptions
-            {
-                Queues = queues,
-                Burst = run.Burst,
-                Concurrency = run.Concurrency,
-                ReclaimGrace = settings.ReclaimGrace,
-                Strategy = run.Strategy,
-            },
-            sites, logger));
-        await Task.WhenAll(workers.Select(w => w.RunAsync(stop.Token)));
-        return 0;
-    }
-
-    /// <summary>Loads the bench's apps; an app listed in apps.txt without an assembly is an operator error.</summary>
-    public static void LoadApps(Bench bench)
-    {
-        IReadOnlyList<string> missing;
-        try
-        {
-            missing = AppLoader.LoadBenchApps(bench);
-        }
-        catch (AppLoadException e)
-        {
-            Console.Error.WriteLine("Error: " + e.Message);
-            Environment.Exit(1);
-            return;
-        }
-        if (missing.Count > 0)
-            Console.Error.WriteLine($"Warning: apps in sites/apps.txt without an assembly under apps/: {string.Join(", ", missing)}");
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.Hosting;
 using SharpBench.Jobs;
 using SharpBench.Sites;
 
@@ -19,14 +20,17 @@ public static class WorkerPoolCommand
         var burst = new Option<bool>("--burst") { Description = "Run until the queues are empty, then exit" };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings and errors only" };
         var command = new Command("worker-pool", "Run a pool of background job workers in one process") { queue, workers, burst, quiet };
-        command.SetAction((parse, ct) => CliContext.RunAsync(() =>
+        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var n = parse.GetValue(workers);
             if (n < 1)
                 throw new BenchException("--num-workers must be 1 or more.");
             var bench = CliContext.Bench();
-            return WorkerCommand.RunWorkersAsync(bench, QueueSettings.For(bench),
-                new WorkerCommand.WorkerRun(parse.GetValue(queue), parse.GetValue(burst), parse.GetValue(quiet)) { Workers = n, Role = "worker-pool" });
+            var role = WorkerRole.Standalone(QueueSettings.For(bench), "worker-pool", parse.GetValue(queue)) with { Burst = parse.GetValue(burst) };
+            var builder = SharpBenchHosting.CreateBackgroundBuilder(parse.GetValue(quiet));
+            builder.AddSharpBenchWorkerPool(bench, role, n);
+            await RoleHost.RunAsync(builder.Build());
+            return 0;
         }));
         return command;
     }

@@ -4,7 +4,8 @@ namespace SharpBench.Apps;
 
 /// <summary>
 /// The apps this process knows by name. The core app is always there; others register
-/// themselves at start-up (an app assembly calls <see cref="Register"/>).
+/// themselves at start-up (an app assembly calls <see cref="Register"/>). Process-wide on purpose:
+/// an app is a type of an assembly loaded into the process; which apps a bench uses is its apps.txt.
 /// </summary>
 public static class AppRegistry
 {

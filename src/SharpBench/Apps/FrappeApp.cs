@@ -26,7 +26,4 @@ public sealed class FrappeApp : App
     };
 
     public override SchedulerEvents SchedulerEvents => SchedulingMethods.CoreEvents;
-
-    // Every process that knows the core app can run its scheduled and whitelisted methods.
-    static FrappeApp() => SchedulingMethods.Register();
 }

@@ -9,6 +9,7 @@ namespace SharpBench.Apps;
 /// </summary>
 public static class MethodDiscovery
 {
+    // Process-wide on purpose: which assemblies were scanned is a fact of the process, not of a host.
     private static readonly Lock Gate = new();
     private static readonly HashSet<Assembly> Scanned = [];
     private static bool _hooked;

@@ -12,13 +12,20 @@ public sealed record FrappeMethod(string Name, Func<FrappeContext, JsonObject, C
 /// <summary>
 /// Every method an app exposes to HTTP, jobs, hooks and the scheduler, looked up by dotted name.
 /// Apps register delegates directly or through <see cref="WhitelistAttribute"/> / <see cref="FrappeMethodAttribute"/>.
+/// Process-wide on purpose: methods are code of the assemblies loaded into the process, and an
+/// assembly loads once per process whichever host asked for it.
 /// </summary>
 public static class MethodRegistry
 {
     private static readonly ConcurrentDictionary<string, FrappeMethod> Methods = new(StringComparer.Ordinal);
 
-    // The core app's methods are there in every process, whichever class it touched first.
-    static MethodRegistry() => _ = FrappeApp.Instance;
+    // The core app's delegate-registered methods, registered on the first look-up (not by whichever
+    // static constructor ran first).
+    private static readonly Lazy<bool> CoreRegistered = new(() =>
+    {
+        Scheduling.SchedulingMethods.Register();
+        return true;
+    });
 
     public static void Register(FrappeMethod method) => Methods[method.Name] = method;
 
@@ -27,9 +34,18 @@ public static class MethodRegistry
 
     public static FrappeMethod? Find(string name)
     {
+        _ = CoreRegistered.Value;
         MethodDiscovery.EnsureScanned();
         return Methods.GetValueOrDefault(name);
     }
 
-    public static IEnumerable<FrappeMethod> All => Methods.Values;
+    public static IEnumerable<FrappeMethod> All
+    {
+        get
+        {
+            _ = CoreRegistered.Value;
+            MethodDiscovery.EnsureScanned();
+            return Methods.Values;
+        }
+    }
 }

@@ -19,7 +19,7 @@ public static class Fernet
         var cipher = aes.EncryptCbc(Encoding.UTF8.GetBytes(plain), iv, PaddingMode.PKCS7);
         var token = new byte[1 + 8 + 16 + cipher.Length + 32];
         token[0] = 0x80;
-        BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(1, 8), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(1, 8), TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
         iv.CopyTo(token, 9);
         cipher.CopyTo(token, 25);
         HMACSHA256.HashData(signing, token.AsSpan(0, token.Length - 32), token.AsSpan(token.Length - 32));

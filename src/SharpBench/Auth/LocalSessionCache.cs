@@ -8,16 +8,17 @@ namespace SharpBench.Auth;
 /// database or Redis read for its session. A session ended here (logout, password change) is
 /// dropped at once; one ended in another process is dropped when that process announces it on
 /// the site's <c>redis_cache</c>, and in any case once the entry is <see cref="Ttl"/> old.
+/// One per host (<see cref="Apps.HostState.Sessions"/>).
 /// </summary>
-internal static class LocalSessionCache
+public sealed class LocalSessionCache
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
     private const int SweepAbove = 10_000;
     private const string Channel = "sharpbench:session-ended";
-    private static readonly ConcurrentDictionary<string, (SessionInfo Session, long At)> Entries = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<IConnectionMultiplexer, bool> Subscribed = new();
+    private readonly ConcurrentDictionary<string, (SessionInfo Session, long At)> Entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IConnectionMultiplexer, Lazy<Task>> Subscribed = new();
 
-    public static SessionInfo? Get(string site, string sid)
+    internal SessionInfo? Get(string site, string sid)
     {
         if (!Entries.TryGetValue(Key(site, sid), out var e))
             return null;
@@ -29,37 +30,44 @@ internal static class LocalSessionCache
         return Copy(e.Session);
     }
 
-    public static void Put(string site, SessionInfo session)
+    internal void Put(string site, SessionInfo session)
     {
         if (Entries.Count > SweepAbove)
             Sweep();
         Entries[Key(site, session.Sid)] = (Copy(session), Environment.TickCount64);
     }
 
-    public static void Remove(string site, string sid) => Entries.TryRemove(Key(site, sid), out _);
+    internal void Remove(string site, string sid) => Entries.TryRemove(Key(site, sid), out _);
 
     /// <summary>Tells every other process sharing the Redis cache to drop the session.</summary>
-    public static async Task AnnounceEndedAsync(IDatabase cache, string site, string sid)
+    internal async Task AnnounceEndedAsync(IDatabase cache, string site, string sid)
     {
-        Listen(cache.Multiplexer);
+        await ListenAsync(cache.Multiplexer);
         await cache.PublishAsync(RedisChannel.Literal(Channel), Key(site, sid));
     }
 
     /// <summary>Subscribes once per Redis connection to the sessions other processes end.</summary>
-    public static void Listen(IConnectionMultiplexer mux)
+    internal Task ListenAsync(IConnectionMultiplexer mux)
     {
-        if (Subscribed.ContainsKey(mux))
-            return;
-        mux.GetSubscriber().Subscribe(RedisChannel.Literal(Channel), (channel, key) => Entries.TryRemove(key.ToString(), out _));
-        if (Subscribed.TryAdd(mux, true))
+        var subscription = Subscribed.GetOrAdd(mux, m => new Lazy<Task>(() => SubscribeAsync(m)));
+        var task = subscription.Value;
+        if (task.IsFaulted)
         {
-            // Messages sent while the connection was down are lost: forget everything we hold.
-            mux.ConnectionRestored += (_, _) => Entries.Clear();
+            // A subscribe that failed is tried again by the next request.
+            Subscribed.TryRemove(new KeyValuePair<IConnectionMultiplexer, Lazy<Task>>(mux, subscription));
         }
+        return task;
+    }
+
+    private async Task SubscribeAsync(IConnectionMultiplexer mux)
+    {
+        // Messages sent while the connection was down are lost: forget everything we hold.
+        mux.ConnectionRestored += (_, _) => Entries.Clear();
+        await mux.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), (channel, key) => Entries.TryRemove(key.ToString(), out _));
     }
 
     /// <summary>Forgets every cached session (tests that edit tabSessions behind the framework's back).</summary>
-    public static void Clear() => Entries.Clear();
+    public void Clear() => Entries.Clear();
 
     // Each request gets its own copy: session data is a mutable JSON object.
     private static SessionInfo Copy(SessionInfo s) =>
@@ -67,7 +75,7 @@ internal static class LocalSessionCache
 
     private static string Key(string site, string sid) => site + "|" + sid;
 
-    private static void Sweep()
+    private void Sweep()
     {
         var now = Environment.TickCount64;
         foreach (var (key, e) in Entries)

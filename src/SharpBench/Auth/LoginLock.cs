@@ -23,13 +23,17 @@ public static class LoginLock
     /// <summary>How many failures lock, and for how long; <c>MaxAttempts</c> 0 means no lock.</summary>
     public sealed record Settings(int MaxAttempts, TimeSpan Interval);
 
-    private sealed class Counter
+    /// <summary>Failure counters of this host, used while the site has no reachable <c>redis_cache</c>.</summary>
+    public sealed class Counters
     {
-        public int Failures;
-        public DateTime Expires;
+        internal readonly ConcurrentDictionary<string, Counter> Local = new(StringComparer.Ordinal);
     }
 
-    private static readonly ConcurrentDictionary<string, Counter> Local = new(StringComparer.Ordinal);
+    internal sealed class Counter
+    {
+        public int Failures;
+        public DateTimeOffset Expires;
+    }
 
     public static async Task<Settings> SettingsAsync(Database db, CancellationToken ct)
     {
@@ -61,7 +65,7 @@ public static class LoginLock
 
     private static async Task<int?> LockedForAsync(Site site, Settings settings, string key)
     {
-        var redis = RedisConnections.Database(site.Config.GetString("redis_cache"));
+        var redis = await RedisConnections.DatabaseAsync(site.Config.GetString("redis_cache"));
         if (redis is not null)
         {
             try
@@ -79,14 +83,15 @@ public static class LoginLock
                 // fall through to the local counter
             }
         }
-        if (Local.TryGetValue(key, out var c))
+        var local = site.Host.LoginCounters.Local;
+        if (local.TryGetValue(key, out var c))
         {
             lock (c)
             {
-                var left = c.Expires - DateTime.UtcNow;
+                var left = c.Expires - site.Host.Clock.GetUtcNow();
                 if (left <= TimeSpan.Zero)
                 {
-                    Local.TryRemove(key, out _);
+                    local.TryRemove(key, out _);
                     return null;
                 }
                 if (c.Failures >= settings.MaxAttempts)
@@ -107,7 +112,7 @@ public static class LoginLock
 
     private static async Task FailedAsync(Site site, Settings settings, string key)
     {
-        var redis = RedisConnections.Database(site.Config.GetString("redis_cache"));
+        var redis = await RedisConnections.DatabaseAsync(site.Config.GetString("redis_cache"));
         if (redis is not null)
         {
             try
@@ -123,28 +128,29 @@ public static class LoginLock
                 // fall through to the local counter
             }
         }
-        var c = Local.GetOrAdd(key, _ => new Counter { Expires = DateTime.UtcNow + settings.Interval });
+        var clock = site.Host.Clock;
+        var c = site.Host.LoginCounters.Local.GetOrAdd(key, _ => new Counter { Expires = clock.GetUtcNow() + settings.Interval });
         lock (c)
         {
-            if (c.Expires <= DateTime.UtcNow)
+            if (c.Expires <= clock.GetUtcNow())
             {
                 c.Failures = 0;
-                c.Expires = DateTime.UtcNow + settings.Interval;
+                c.Expires = clock.GetUtcNow() + settings.Interval;
             }
             c.Failures++;
             if (c.Failures >= settings.MaxAttempts)
-                c.Expires = DateTime.UtcNow + settings.Interval;
+                c.Expires = clock.GetUtcNow() + settings.Interval;
         }
     }
 
     public static async Task ResetAsync(Site site, params string?[] keys)
     {
-        var redis = RedisConnections.Database(site.Config.GetString("redis_cache"));
+        var redis = await RedisConnections.DatabaseAsync(site.Config.GetString("redis_cache"));
         foreach (var key in keys)
         {
             if (key is null)
                 continue;
-            Local.TryRemove(key, out _);
+            site.Host.LoginCounters.Local.TryRemove(key, out _);
             if (redis is null)
                 continue;
             try

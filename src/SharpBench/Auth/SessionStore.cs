@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -20,9 +19,6 @@ public static class SessionStore
 {
     public static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan SettingsTtl = TimeSpan.FromSeconds(30);
-    private static readonly ConcurrentDictionary<string, (TimeSpan Expiry, DateTime ReadAt)> ExpiryCache = new(StringComparer.Ordinal);
-
-    public static ILogger? Log { get; set; }
 
     /// <summary>The live session of that sid on the site, or null (unknown, expired, or Guest).</summary>
     public static async Task<SessionInfo?> GetAsync(Site site, string sid, CancellationToken ct = default)
@@ -48,13 +44,13 @@ public static class SessionStore
         if (!LooksLikeSid(sid))
             return null;
         var expiry = await ExpiryAsync(site, db, ct);
-        if (LocalSessionCache.Get(site.Name, sid) is { } local && IsAlive(local, expiry))
+        if (site.Host.Sessions.Local.Get(site.Name, sid) is { } local && IsAlive(local, expiry))
             return local;
         if (await FromCacheAsync(site, sid) is { } cached)
         {
             if (!IsAlive(cached, expiry))
                 return null;
-            LocalSessionCache.Put(site.Name, cached);
+            site.Host.Sessions.Local.Put(site.Name, cached);
             return cached;
         }
         var conn = await db();
@@ -138,12 +134,14 @@ public static class SessionStore
     /// </summary>
     public static async Task<TimeSpan> ExpiryAsync(Site site, Func<Task<Database>> db, CancellationToken ct = default)
     {
-        if (ExpiryCache.TryGetValue(site.Name, out var c) && DateTime.UtcNow - c.ReadAt < SettingsTtl)
+        var clock = site.Host.Clock;
+        var expiries = site.Host.Sessions.Expiries;
+        if (expiries.TryGetValue(site.Name, out var c) && clock.GetUtcNow() - c.ReadAt < SettingsTtl)
             return c.Expiry;
         var text = await ReadSystemSettingAsync(await db(), "session_expiry", ct);
         text ??= site.Config.GetString("session_expiry");
         var expiry = ParseExpiry(text) ?? TimeSpan.FromHours(170);
-        ExpiryCache[site.Name] = (expiry, DateTime.UtcNow);
+        expiries[site.Name] = (expiry, clock.GetUtcNow());
         return expiry;
     }
 
@@ -161,12 +159,9 @@ public static class SessionStore
 
     private static async Task<string?> ReadSystemSettingAsync(Database db, string field, CancellationToken ct)
     {
-        var d = db.Dialect;
         try
         {
-            return await db.ScalarAsync(
-                $"SELECT {d.Quote("value")} FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1",
-                ["System Settings", field], ct) as string;
+            return await Singles.GetAsync(db, "System Settings", field, ct);
         }
         catch (System.Data.Common.DbException)
         {
@@ -210,16 +205,16 @@ public static class SessionStore
 
     private static string CacheKey(Site site, string sid) => $"{site.Config.GetString("db_name")}|session|{sid}";
 
-    private static IDatabase? Cache(Site site) => RedisConnections.Database(site.Config.GetString("redis_cache"));
+    private static ValueTask<IDatabase?> CacheAsync(Site site) => RedisConnections.DatabaseAsync(site.Config.GetString("redis_cache"));
 
     private static async Task<SessionInfo?> FromCacheAsync(Site site, string sid)
     {
-        var cache = Cache(site);
+        var cache = await CacheAsync(site);
         if (cache is null)
             return null;
         try
         {
-            LocalSessionCache.Listen(cache.Multiplexer);
+            await site.Host.Sessions.Local.ListenAsync(cache.Multiplexer);
             var value = await cache.StringGetAsync(CacheKey(site, sid));
             if (value.IsNullOrEmpty)
                 return null;
@@ -230,15 +225,15 @@ public static class SessionStore
         }
         catch (Exception e) when (e is RedisException or JsonException or FormatException or InvalidOperationException)
         {
-            Log?.LogWarning("Session cache read failed, using the database: {Error}", e.Message);
+            site.Host.Sessions.Log.LogWarning("Session cache read failed, using the database: {Error}", e.Message);
             return null;
         }
     }
 
     private static async Task ToCacheAsync(Site site, SessionInfo s, TimeSpan expiry)
     {
-        LocalSessionCache.Put(site.Name, s);
-        var cache = Cache(site);
+        site.Host.Sessions.Local.Put(site.Name, s);
+        var cache = await CacheAsync(site);
         if (cache is null)
             return;
         var o = new JsonObject
@@ -254,24 +249,24 @@ public static class SessionStore
         }
         catch (RedisException e)
         {
-            Log?.LogWarning("Session cache write failed: {Error}", e.Message);
+            site.Host.Sessions.Log.LogWarning("Session cache write failed: {Error}", e.Message);
         }
     }
 
     private static async Task RemoveFromCacheAsync(Site site, string sid)
     {
-        var cache = Cache(site);
-        LocalSessionCache.Remove(site.Name, sid);
+        var cache = await CacheAsync(site);
+        site.Host.Sessions.Local.Remove(site.Name, sid);
         if (cache is null)
             return;
         try
         {
             await cache.KeyDeleteAsync(CacheKey(site, sid));
-            await LocalSessionCache.AnnounceEndedAsync(cache, site.Name, sid);
+            await site.Host.Sessions.Local.AnnounceEndedAsync(cache, site.Name, sid);
         }
         catch (RedisException e)
         {
-            Log?.LogWarning("Session cache delete failed: {Error}", e.Message);
+            site.Host.Sessions.Log.LogWarning("Session cache delete failed: {Error}", e.Message);
         }
     }
 }

@@ -15,7 +15,7 @@ public static class BackupRetention
         var removed = new List<string>();
         if (hours <= 0 || !Directory.Exists(folder))
             return removed;
-        var cutoff = DateTime.Now.AddHours(-hours);
+        var cutoff = SharpBench.Model.SiteTime.Server.Now().AddHours(-hours);
         var slug = BackupNames.Slug(site);
         foreach (var path in Directory.EnumerateFiles(folder))
         {
@@ -25,7 +25,7 @@ public static class BackupRetention
             var parsed = BackupNames.Parse(name);
             var stale = parsed is { } p
                 ? p.Slug == slug && p.Taken < cutoff
-                : BackupNames.IsTemporary(name) && name.Contains("-" + slug + "-", StringComparison.Ordinal) && File.GetLastWriteTime(path) < DateTime.Now.AddDays(-1);
+                : BackupNames.IsTemporary(name) && name.Contains("-" + slug + "-", StringComparison.Ordinal) && File.GetLastWriteTime(path) < SharpBench.Model.SiteTime.Server.Now().AddDays(-1);
             if (!stale)
                 continue;
             try

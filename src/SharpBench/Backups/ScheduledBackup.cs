@@ -16,7 +16,7 @@ public static class ScheduledBackup
     public static void Register() =>
         MethodRegistry.Register(Method, async (ctx, _, ct) =>
         {
-            var taken = await RunAsync(ctx.Site, DateTime.Now, ct);
+            var taken = await RunAsync(ctx.Site, SharpBench.Model.SiteTime.Server.Now(), ct);
             return taken?.Database;
         });
 

@@ -20,7 +20,7 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
         var includes = await DatabaseDump.TablesForAsync(site, options.Include, ct);
         var excludes = await DatabaseDump.TablesForAsync(site, options.Exclude, ct);
         var partial = includes.Count > 0 || excludes.Count > 0;
-        var ts = BackupNames.Timestamp(DateTime.Now);
+        var ts = BackupNames.Timestamp(SharpBench.Model.SiteTime.Server.Now());
 
         var dbPath = Path.Combine(folder, BackupNames.Database(ts, site.Name, partial, encrypted));
         progress($"Dumping the {site.Connection.Kind.ToString().ToLowerInvariant()} database");

@@ -12,9 +12,9 @@ namespace SharpBench;
 public sealed class FrappeContext(Site site, string user, IServiceProvider? services = null) : IAsyncDisposable
 {
     private Database? _db;
-    private readonly List<Func<Task>> _beforeCommit = [];
-    private readonly List<Func<Task>> _afterCommit = [];
-    private readonly List<Func<Task>> _afterRollback = [];
+    private readonly List<Func<CancellationToken, Task>> _beforeCommit = [];
+    private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
+    private readonly List<Func<CancellationToken, Task>> _afterRollback = [];
 
     public Site Site { get; } = site;
 
@@ -71,22 +71,31 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     }
 
     /// <summary>Work that must succeed for the commit to happen (it throws to stop it); also run by <see cref="FinishReadAsync"/>; dropped on rollback.</summary>
-    public void BeforeCommit(Func<Task> action) => _beforeCommit.Add(action);
+    /// <remarks>The action gets the token the commit was given (a job's timeout).</remarks>
+    public void BeforeCommit(Func<CancellationToken, Task> action) => _beforeCommit.Add(action);
 
-    public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
+    public void BeforeCommit(Func<Task> action) => _beforeCommit.Add(_ => action());
 
-    public void AfterRollback(Func<Task> action) => _afterRollback.Add(action);
+    /// <summary>Work that runs once the transaction committed (enqueues after commit, realtime events); dropped on rollback.</summary>
+    /// <remarks>The action gets the token the commit was given (a job's timeout).</remarks>
+    public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
+
+    public void AfterCommit(Func<Task> action) => _afterCommit.Add(_ => action());
+
+    public void AfterRollback(Func<CancellationToken, Task> action) => _afterRollback.Add(action);
+
+    public void AfterRollback(Func<Task> action) => _afterRollback.Add(_ => action());
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        await RunBeforeCommitAsync();
+        await RunBeforeCommitAsync(ct);
         if (_db is not null)
             await _db.CommitAsync(ct);
         var pending = _afterCommit.ToList();
         _afterCommit.Clear();
         _afterRollback.Clear();
         foreach (var action in pending)
-            await action();
+            await action(ct);
     }
 
     /// <summary>
@@ -96,16 +105,16 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
     /// </summary>
     public async Task FinishReadAsync(CancellationToken ct = default)
     {
-        await RunBeforeCommitAsync();
+        await RunBeforeCommitAsync(ct);
         await RollbackAsync(ct);
     }
 
-    private async Task RunBeforeCommitAsync()
+    private async Task RunBeforeCommitAsync(CancellationToken ct)
     {
         var before = _beforeCommit.ToList();
         _beforeCommit.Clear();
         foreach (var action in before)
-            await action();
+            await action(ct);
     }
 
     public async Task RollbackAsync(CancellationToken ct = default)
@@ -117,7 +126,7 @@ public sealed class FrappeContext(Site site, string user, IServiceProvider? serv
         var pending = _afterRollback.ToList();
         _afterRollback.Clear();
         foreach (var action in pending)
-            await action();
+            await action(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,7 @@ namespace SharpBench.CoreApp;
 /// </summary>
 public sealed class DocTypeController : DocumentController
 {
-    public override Task ValidateAsync(FrappeContext ctx, Document doc)
+    public override Task ValidateAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (!doc.Flags.InMigrate && doc.GetInt("custom") != 1)
             throw new ValidationError("Not in Developer Mode! Set in site_config.json or make 'Custom' DocType.");
@@ -40,22 +40,23 @@ public sealed class DocTypeController : DocumentController
         }
     }
 
-    public override async Task OnUpdateAsync(FrappeContext ctx, Document doc)
+    public override async Task OnUpdateAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         var meta = ToMeta(doc);
         foreach (var f in meta.TableFields)
         {
-            var child = await Meta.FindAsync(ctx, f.Options ?? "");
+            var child = await Meta.FindAsync(ctx, f.Options ?? "", ct);
             if (child is null || !child.IsChild)
                 throw new ValidationError($"Options for {f.Label ?? f.FieldName} must be a child table DocType (got '{f.Options}')");
         }
         foreach (var f in meta.Fields.Where(f => f.FieldType == "Link"))
-            if (string.IsNullOrEmpty(f.Options) || (f.Options != meta.Name && !await Meta.ExistsAsync(ctx, f.Options)))
+            if (string.IsNullOrEmpty(f.Options) || (f.Options != meta.Name && !await Meta.ExistsAsync(ctx, f.Options, ct)))
                 throw new ValidationError($"Options for {f.Label ?? f.FieldName} must be an existing DocType (got '{f.Options}')");
-        var db = await ctx.DbAsync();
+        var db = await ctx.DbAsync(ct);
         try
         {
-            await SchemaSync.SyncAsync(db, meta);
+            // DDL commits on its own in MariaDB: once begun it runs to the end.
+            await SchemaSync.SyncAsync(db, meta, CancellationToken.None);
         }
         catch (Sites.BenchException e)
         {
@@ -64,21 +65,21 @@ public sealed class DocTypeController : DocumentController
         Meta.Changed(ctx, meta.Name, meta);
     }
 
-    public override async Task AfterDeleteAsync(FrappeContext ctx, Document doc)
+    public override async Task AfterDeleteAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
-        var db = await ctx.DbAsync();
+        var db = await ctx.DbAsync(CancellationToken.None);
         var d = db.Dialect;
         if (doc.GetInt("custom") == 1)
         {
             if (doc.GetInt("issingle") == 1)
-                await db.ExecuteAsync($"DELETE FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0", [doc.Name], CancellationToken.None);
+                await Singles.DeleteAsync(db, doc.Name!, CancellationToken.None);
             else if (DocTypeMeta.IsValidDocTypeName(doc.Name))
                 await db.ExecuteAsync($"DROP TABLE IF EXISTS {d.Quote("tab" + doc.Name)}", [], CancellationToken.None);
         }
         Meta.Changed(ctx, doc.Name!, null);
     }
 
-    public override Task OnTrashAsync(FrappeContext ctx, Document doc)
+    public override Task OnTrashAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (doc.GetInt("custom") != 1)
             throw new ValidationError($"DocType {doc.Name} is shipped by an app and cannot be deleted");

@@ -15,7 +15,7 @@ public sealed class FileController : DocumentController
     /// <summary>Context item marking URLs this unit of work wrote itself (so the caller owns the bytes).</summary>
     internal const string WrittenKey = "files.written:";
 
-    public override Task<string?> AutonameAsync(FrappeContext ctx, Document doc)
+    public override Task<string?> AutonameAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (doc.GetInt("is_folder") == 0)
             return Task.FromResult<string?>(Naming.Hash(10));
@@ -24,12 +24,12 @@ public sealed class FileController : DocumentController
         return Task.FromResult<string?>(string.IsNullOrEmpty(folder) ? name : folder + "/" + name);
     }
 
-    public override async Task BeforeInsertAsync(FrappeContext ctx, Document doc)
+    public override async Task BeforeInsertAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(doc.GetString("folder")))
         {
             if (!string.IsNullOrEmpty(doc.GetString("attached_to_doctype")))
-                doc.Set("folder", await AttachmentsFolderAsync(ctx));
+                doc.Set("folder", await AttachmentsFolderAsync(ctx, ct));
             else if (doc.GetInt("is_home_folder") == 0)
                 doc.Set("folder", "Home");
         }
@@ -42,7 +42,7 @@ public sealed class FileController : DocumentController
         SiteFiles.CheckFileName(doc.GetString("file_name"));
     }
 
-    public override async Task ValidateAsync(FrappeContext ctx, Document doc)
+    public override async Task ValidateAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (doc.GetInt("is_folder") == 1)
             return;
@@ -89,15 +89,15 @@ public sealed class FileController : DocumentController
         }
     }
 
-    public override async Task OnTrashAsync(FrappeContext ctx, Document doc)
+    public override async Task OnTrashAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (doc.GetInt("is_home_folder") == 1 || doc.GetInt("is_attachments_folder") == 1)
             throw new ValidationError("Cannot delete Home and Attachments folders");
-        var db = await ctx.DbAsync();
+        var db = await ctx.DbAsync(ct);
         var d = db.Dialect;
         if (doc.GetInt("is_folder") == 1)
         {
-            var child = await db.ScalarAsync($"SELECT {d.Quote("name")} FROM {d.Quote("tabFile")} WHERE {d.Quote("folder")} = @p0 LIMIT 1", [doc.Name], default);
+            var child = await db.ScalarAsync($"SELECT {d.Quote("name")} FROM {d.Quote("tabFile")} WHERE {d.Quote("folder")} = @p0 LIMIT 1", [doc.Name], ct);
             if (child is not null)
                 throw new FolderNotEmpty($"Folder {doc.Name} is not empty");
             return;
@@ -110,7 +110,7 @@ public sealed class FileController : DocumentController
         var hash = doc.GetString("content_hash");
         var shared = await db.ScalarAsync(
             $"SELECT {d.Quote("name")} FROM {d.Quote("tabFile")} WHERE {d.Quote("name")} <> @p0 AND ({d.Quote("file_url")} = @p1 OR {d.Quote("content_hash")} = @p2) LIMIT 1",
-            [doc.Name, url, string.IsNullOrEmpty(hash) ? "\u0000" : hash], default);
+            [doc.Name, url, string.IsNullOrEmpty(hash) ? "\u0000" : hash], ct);
         if (shared is not null || string.IsNullOrEmpty(hash))
             return;
         ctx.AfterCommit(() =>
@@ -120,11 +120,11 @@ public sealed class FileController : DocumentController
         });
     }
 
-    private static async Task<string> AttachmentsFolderAsync(FrappeContext ctx)
+    private static async Task<string> AttachmentsFolderAsync(FrappeContext ctx, CancellationToken ct)
     {
-        var db = await ctx.DbAsync();
+        var db = await ctx.DbAsync(ct);
         var d = db.Dialect;
-        return await db.ScalarAsync($"SELECT {d.Quote("name")} FROM {d.Quote("tabFile")} WHERE {d.Quote("is_attachments_folder")} = 1 LIMIT 1", [], default) as string
+        return await db.ScalarAsync($"SELECT {d.Quote("name")} FROM {d.Quote("tabFile")} WHERE {d.Quote("is_attachments_folder")} = 1 LIMIT 1", [], ct) as string
             ?? "Home/Attachments";
     }
 }

@@ -14,13 +14,13 @@ public sealed class UserController : DocumentController
 
     private static readonly string[] NameParts = ["first_name", "middle_name", "last_name"];
 
-    public override Task<string?> AutonameAsync(FrappeContext ctx, Document doc)
+    public override Task<string?> AutonameAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         var email = doc.GetString("email")?.Trim();
         return Task.FromResult(string.IsNullOrEmpty(email) ? null : email.ToLowerInvariant());
     }
 
-    public override Task ValidateAsync(FrappeContext ctx, Document doc)
+    public override Task ValidateAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         var email = doc.GetString("email")?.Trim();
         if (!StandardUsers.Contains(doc.Name) && !string.IsNullOrEmpty(email))
@@ -41,20 +41,20 @@ public sealed class UserController : DocumentController
         return Task.CompletedTask;
     }
 
-    public override Task OnUpdateAsync(FrappeContext ctx, Document doc)
+    public override Task OnUpdateAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         Permissions.ForgetRoles(ctx, doc.Name!);
         return Task.CompletedTask;
     }
 
-    public override Task OnTrashAsync(FrappeContext ctx, Document doc)
+    public override Task OnTrashAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (StandardUsers.Contains(doc.Name))
             throw new ValidationError($"User {doc.Name} cannot be deleted");
         return Task.CompletedTask;
     }
 
-    public override Task BeforeRenameAsync(FrappeContext ctx, Document doc, string oldName, string newName)
+    public override Task BeforeRenameAsync(FrappeContext ctx, Document doc, string oldName, string newName, CancellationToken ct)
     {
         if (StandardUsers.Contains(oldName))
             throw new ValidationError($"User {oldName} cannot be renamed");

@@ -11,6 +11,8 @@ namespace SharpBench.Data;
 /// idle for more than two seconds is pinged before reuse, so a database server restarted while
 /// the site was quiet costs no failed request (a busy site reuses connections within
 /// milliseconds and pays no ping).
+/// Process-wide on purpose: it is keyed by connection string, so two benches never share a
+/// connection, and a pool per host would need every <c>Site</c> to carry its host.
 /// </summary>
 internal static class ConnectionPool
 {
@@ -32,7 +34,7 @@ internal static class ConnectionPool
         while (stack.TryPop(out var db))
         {
             if (db.Connection.State == ConnectionState.Open
-                && (DateTime.UtcNow - db.ReturnedAt < CheckAfterIdle || await db.PingAsync(ct)))
+                && (TimeProvider.System.GetUtcNow().UtcDateTime - db.ReturnedAt < CheckAfterIdle || await db.PingAsync(ct)))
                 return db;
             await db.CloseAsync();
         }
@@ -46,21 +48,21 @@ internal static class ConnectionPool
         var last = Interlocked.Read(ref _lastSweep);
         // Closing connections is I/O: the sweep runs beside the request that noticed it is due.
         if (now - last > 10_000 && Interlocked.CompareExchange(ref _lastSweep, now, last) == last)
-            _ = Task.Run(() => Sweep(IdleLifetime));
+            _ = Task.Run(() => SweepAsync(IdleLifetime));
         if (db.Connection.State != ConnectionState.Open || db.InTransaction)
             return false;
         var stack = Idle.GetOrAdd(db.Key, _ => new ConcurrentStack<Database>());
         if (stack.Count >= MaxIdlePerDatabase)
             return false;
-        db.ReturnedAt = DateTime.UtcNow;
+        db.ReturnedAt = TimeProvider.System.GetUtcNow().UtcDateTime;
         stack.Push(db);
         return true;
     }
 
     /// <summary>Closes the idle connections unused for longer than <paramref name="olderThan"/> (of one database when <paramref name="key"/> is given).</summary>
-    internal static void Sweep(TimeSpan olderThan, string? key = null)
+    internal static async Task SweepAsync(TimeSpan olderThan, string? key = null)
     {
-        var cutoff = DateTime.UtcNow - olderThan;
+        var cutoff = TimeProvider.System.GetUtcNow().UtcDateTime - olderThan;
         foreach (var (k, stack) in Idle)
         {
             if (key is not null && k != key)
@@ -71,7 +73,7 @@ internal static class ConnectionPool
             for (var i = 0; i < n; i++)
             {
                 if (all[i].ReturnedAt < cutoff)
-                    all[i].CloseAsync().AsTask().GetAwaiter().GetResult();
+                    await all[i].CloseAsync();
                 else
                     keep.Add(all[i]);
             }
@@ -84,7 +86,11 @@ internal static class ConnectionPool
 
     internal static int IdleCount(string key) => Idle.TryGetValue(key, out var stack) ? stack.Count : 0;
 
-    /// <summary>Closes the idle connections whose connection string contains <paramref name="scope"/> (all when null).</summary>
+    /// <summary>
+    /// Closes the idle connections whose connection string contains <paramref name="scope"/> (all
+    /// when null). Synchronous (drop-site and tests call it between steps): each provider's own
+    /// synchronous close, never a wait on an asynchronous one.
+    /// </summary>
     public static void Clear(string? scope)
     {
         foreach (var (key, stack) in Idle)
@@ -92,7 +98,7 @@ internal static class ConnectionPool
             if (scope is not null && !key.Contains(scope, StringComparison.Ordinal))
                 continue;
             while (stack.TryPop(out var db))
-                db.CloseAsync().AsTask().GetAwaiter().GetResult();
+                db.Close();
         }
     }
 }

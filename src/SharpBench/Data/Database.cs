@@ -8,7 +8,7 @@ namespace SharpBench.Data;
 /// from the dialect and from checked meta; every value travels as a parameter named
 /// <c>@p0</c>, <c>@p1</c>, … in the order of <c>args</c>.
 /// </summary>
-public sealed class Database : IAsyncDisposable, IDisposable
+public sealed class Database : IAsyncDisposable
 {
     // SQLite prepares a statement on every new command object; keeping the command per SQL text
     // lets it reuse the compiled statement. Bounded, since list queries vary their text.
@@ -398,7 +398,13 @@ public sealed class Database : IAsyncDisposable, IDisposable
         await Connection.DisposeAsync();
     }
 
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>Closes an idle pooled connection (no transaction is open on it) with the provider's synchronous close.</summary>
+    internal void Close()
+    {
+        if (_statements is not null)
+            DropStatements();
+        Connection.Dispose();
+    }
 }
 
 /// <summary>Parameter names <c>@p0</c>… built once, not per statement.</summary>

@@ -13,7 +13,7 @@ public static class DbTime
     /// <summary>The current time with microsecond precision (databases keep no more).</summary>
     public static DateTime Now()
     {
-        var now = DateTime.Now;
+        var now = TimeProvider.System.GetLocalNow().DateTime;
         return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Unspecified);
     }
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using SharpBench.Auth;
 
 namespace SharpBench.Http;
 
@@ -14,7 +12,6 @@ public sealed class ApiModule : IWebModule
 
     public void Map(WebApplication app)
     {
-        SessionStore.Log ??= app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SharpBench.Auth");
         app.Map("/api/{**rest}", ApiRoutes.HandleAsync);
         app.Map("/", WebPages.HomeAsync);
         app.MapMethods("/login", ["GET", "HEAD", "POST"], WebPages.LoginAsync);

@@ -9,10 +9,17 @@ namespace SharpBench.Http;
 /// The fixed sequence every Frappe request goes through (reference 1): form_dict, session,
 /// CSRF, header auth, the handler, then commit for POST/PUT/DELETE/PATCH and roll back
 /// otherwise (and on any error), the session's last-seen update, cookies, and the envelope.
+/// One per host (see <c>AddSharpBenchModel</c>); route handlers reach it through <see cref="RunAsync(HttpContext, Func{FrappeRequest, CancellationToken, Task})"/>.
 /// </summary>
-public static class ApiPipeline
+public sealed class ApiPipeline(ILoggerFactory loggers)
 {
-    public static async Task RunAsync(HttpContext http, Func<FrappeRequest, CancellationToken, Task> handler)
+    private readonly ILogger log = loggers.CreateLogger("SharpBench.Http");
+
+    /// <summary>Runs <paramref name="handler"/> inside the host's pipeline.</summary>
+    public static Task RunAsync(HttpContext http, Func<FrappeRequest, CancellationToken, Task> handler) =>
+        http.RequestServices.GetRequiredService<ApiPipeline>().InvokeAsync(http, handler);
+
+    public async Task InvokeAsync(HttpContext http, Func<FrappeRequest, CancellationToken, Task> handler)
     {
         var site = SiteMiddleware.RequireSite(http);
         var ct = http.RequestAborted;
@@ -20,7 +27,6 @@ public static class ApiPipeline
         var request = new FrappeRequest(http, site, context);
         context.ReadOnly = !request.IsWrite;
         request.Attach();
-        var log = Logger(http);
         var expiry = TimeSpan.FromHours(170);
         var failed = false;
         // Frappe sets cookies only once the request reached authentication: a body it cannot
@@ -39,8 +45,10 @@ public static class ApiPipeline
             authenticating = true;
             await RequestAuth.AuthenticateAsync(request, ct);
             await handler(request, ct);
+            // Past the handler the unit of work is whole: a client hanging up now must not cut
+            // the commit, or its after-commit enqueues and realtime events, short.
             if (request.IsWrite || request.ForceCommit)
-                await context.CommitAsync(ct);
+                await context.CommitAsync(CancellationToken.None);
             else
                 await context.FinishReadAsync(ct);
             if (request.Session is not null && !readOnlyMode && SessionStore.NeedsTouch(request.Session))
@@ -49,7 +57,7 @@ public static class ApiPipeline
                 context.ReadOnly = false;
                 var db = await context.DbAsync(ct);
                 if (await SessionStore.TouchAsync(db, site, request.Session, ct))
-                    await context.CommitAsync(ct);
+                    await context.CommitAsync(CancellationToken.None);
                 else
                     await context.RollbackAsync(ct);
             }
@@ -74,7 +82,7 @@ public static class ApiPipeline
             failed = true;
             await SafeRollbackAsync(context, log);
             if (e is not FrappeException)
-                log?.LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
+                log.LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
             // A pattern that ran out of time judged input too complex to check: the input is at fault.
             var error = e is System.Text.RegularExpressions.RegexMatchTimeoutException ? new DataError("The request is too complex to check") : e;
             ErrorEnvelope.Fill(request, error, site.Config.GetBool("developer_mode"));
@@ -101,15 +109,7 @@ public static class ApiPipeline
         request.Files.Clear();
     }
 
-    // One logger per host (tests run several hosts in one process), not one per request.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ILoggerFactory, ILogger> Loggers = [];
-
-    private static ILogger? Logger(HttpContext http) =>
-        http.RequestServices.GetService<ILoggerFactory>() is { } factory
-            ? Loggers.GetValue(factory, f => f.CreateLogger("SharpBench.Http"))
-            : null;
-
-    private static async Task SafeRollbackAsync(FrappeContext context, ILogger? log)
+    private static async Task SafeRollbackAsync(FrappeContext context, ILogger log)
     {
         try
         {
@@ -117,7 +117,7 @@ public static class ApiPipeline
         }
         catch (Exception e)
         {
-            log?.LogWarning("Rollback failed: {Error}", e.Message);
+            log.LogWarning("Rollback failed: {Error}", e.Message);
         }
     }
 }

@@ -274,10 +274,7 @@ public static class ClientMethods
     public static async Task<JsonObject> GetTimeZone(FrappeContext ctx, CancellationToken ct = default)
     {
         var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        var zone = await db.ScalarAsync(
-            $"SELECT {d.Quote("value")} FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1",
-            ["System Settings", "time_zone"], ct) as string;
+        var zone = await Singles.GetAsync(db, "System Settings", "time_zone", ct);
         if (string.IsNullOrEmpty(zone))
             zone = ctx.Site.Config.GetString("time_zone");
         if (string.IsNullOrEmpty(zone))

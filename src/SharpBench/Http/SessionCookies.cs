@@ -39,12 +39,13 @@ public static class SessionCookies
 
     private sealed record ExpiresCache(long Second, TimeSpan Expiry, string Text);
 
+    // Process-wide is harmless: a pure function of the second and the expiry, whoever asks.
     private static ExpiresCache? _expires;
 
     /// <summary>The <c>expires</c> date, formatted once per second rather than once per response.</summary>
     private static string ExpiresText(TimeSpan expiry)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var second = now.ToUnixTimeSeconds();
         var cached = _expires;
         if (cached is not null && cached.Second == second && cached.Expiry == expiry)

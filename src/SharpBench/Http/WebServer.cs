@@ -3,23 +3,19 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SharpBench.Apps;
 using SharpBench.Sites;
 
 namespace SharpBench.Http;
 
 /// <summary>
 /// The web backend role (<c>bench serve</c>), and the host every other in-process role of
-/// <c>bench start</c> joins. Features add their endpoints through <see cref="Modules"/>.
+/// <c>bench start</c> joins. Features add their endpoints as <see cref="IWebModule"/> services:
+/// the REST API and files always, others (realtime under <c>bench start</c>) passed to <see cref="Build"/>.
 /// </summary>
 public static class WebServer
 {
-    /// <summary>Endpoint groups beyond ping (REST API, realtime, …), registered at start-up by each capability.</summary>
-    public static readonly List<IWebModule> Modules =
-    [
-        new ApiModule(),
-        new Files.FilesModule(),
-        new Desk.DeskModule(),
-    ];
+    private static IEnumerable<IWebModule> StandardModules() => [new ApiModule(), new Files.FilesModule(), new Desk.DeskModule()];
 
     /// <summary>
     /// Host options every role's web host uses. The content root is the program's folder, not
@@ -32,7 +28,8 @@ public static class WebServer
         Args = ["--hostBuilder:reloadConfigOnChange=false"],
     };
 
-    public static WebApplication Build(Bench bench, string bind, int port, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="modules">Endpoint groups beyond ping, the REST API and files (realtime, …).</param>
+    public static WebApplication Build(Bench bench, string bind, int port, Action<WebApplicationBuilder>? configure = null, IEnumerable<IWebModule>? modules = null)
     {
         var builder = WebApplication.CreateSlimBuilder(WebServer.CreateHostOptions());
         builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{port}");
@@ -45,11 +42,14 @@ public static class WebServer
         Logging.Configure(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(bench);
-        builder.Services.AddSingleton<SiteRegistry>();
+        builder.Services.AddSharpBenchModel();
         builder.Services.AddSingleton<SiteResolver>();
         builder.Services.AddHealthChecks();
-        foreach (var module in Modules)
+        foreach (var module in StandardModules().Concat(modules ?? []))
+        {
+            builder.Services.AddSingleton(module);
             module.ConfigureServices(builder.Services);
+        }
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -59,7 +59,7 @@ public static class WebServer
         app.UseMiddleware<SiteMiddleware>();
         app.MapHealthChecks("/healthz");
         PingEndpoint.Map(app);
-        foreach (var module in Modules)
+        foreach (var module in app.Services.GetServices<IWebModule>())
             module.Map(app);
         return app;
     }

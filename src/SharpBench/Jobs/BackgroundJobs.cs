@@ -38,7 +38,7 @@ public static class BackgroundJobs
             throw new ValidationError("`task_id` must be 1 to 200 printable characters.");
         CheckCallback(method, "on_success", options.OnSuccess);
         CheckCallback(method, "on_failure", options.OnFailure);
-        var backend = JobBackends.For(settings);
+        var backend = await JobBackends.Of(context).ForAsync(settings);
 
         var job = new JobRecord
         {
@@ -137,7 +137,7 @@ public static class BackgroundJobs
     /// <summary>The job of this site with that id (with or without the site prefix); null when it expired or never was.</summary>
     public static async Task<JobRecord?> GetJobAsync(FrappeContext context, string jobId, CancellationToken ct = default)
     {
-        var backend = JobBackends.For(QueueSettings.For(context.Site));
+        var backend = JobBackends.Of(context).For(QueueSettings.For(context.Site));
         var id = jobId.StartsWith(context.Site.Name + "::", StringComparison.Ordinal) ? jobId : JobRecord.FullId(context.Site.Name, jobId);
         return await backend.GetAsync(id, ct);
     }

@@ -32,7 +32,7 @@ public sealed class InProcessJobBackend : IJobBackend
 
     private void Expire()
     {
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         foreach (var id in _jobs.Where(p => p.Value.ExpiresAt < now).Select(p => p.Key).ToList())
             _jobs.Remove(id);
     }
@@ -107,7 +107,7 @@ public sealed class InProcessJobBackend : IJobBackend
             if (_jobs.TryGetValue(job.Id, out var stored))
             {
                 stored.Job = job.Clone();
-                stored.ExpiresAt = DateTime.UtcNow + keepFor;
+                stored.ExpiresAt = TimeProvider.System.GetUtcNow().UtcDateTime + keepFor;
                 if (job.Status == JobStatus.Failed)
                     TrimFailed(job.Queue);
             }
@@ -164,7 +164,7 @@ public sealed class InProcessJobBackend : IJobBackend
             {
                 stored.Job.Status = JobStatus.Canceled;
                 stored.Job.EndedAt = JobRecord.Now();
-                stored.ExpiresAt = DateTime.UtcNow.AddDays(7);
+                stored.ExpiresAt = TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(7);
                 return Task.FromResult(StopOutcome.Canceled);
             }
             if (stored.Job.Status != JobStatus.Started)

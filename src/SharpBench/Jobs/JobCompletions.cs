@@ -22,6 +22,9 @@ public static class JobCompletions
 {
     public const string Table = "__Job Completion";
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+
+    // Process-wide on purpose: keyed by the site's connection string, so two benches never share
+    // an entry, and what they remember (a table exists, when it was last swept) is true for every host.
     private static readonly ConcurrentDictionary<string, Task> Ensured = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, long> LastSweep = new(StringComparer.Ordinal);
 
@@ -89,7 +92,7 @@ public static class JobCompletions
         try
         {
             await db.ExecuteAsync($"INSERT INTO {db.Dialect.Quote(Table)} ({db.Dialect.Quote("name")}, {db.Dialect.Quote("job_id")}, {db.Dialect.Quote("expires_at")}) VALUES (@p0, @p1, @p2)",
-                [key, job.Id.Length <= 255 ? job.Id : job.Id[..255], DateTime.UtcNow + keep], ct);
+                [key, job.Id.Length <= 255 ? job.Id : job.Id[..255], TimeProvider.System.GetUtcNow().UtcDateTime + keep], ct);
         }
         catch (DbException e)
         {
@@ -122,7 +125,7 @@ public static class JobCompletions
             return;
         await EnsureTableAsync(site, ct);
         await using var db = await site.OpenDatabaseAsync(ct);
-        await db.ExecuteAsync($"DELETE FROM {db.Dialect.Quote(Table)} WHERE {db.Dialect.Quote("expires_at")} < @p0", [DateTime.UtcNow], ct);
+        await db.ExecuteAsync($"DELETE FROM {db.Dialect.Quote(Table)} WHERE {db.Dialect.Quote("expires_at")} < @p0", [TimeProvider.System.GetUtcNow().UtcDateTime], ct);
     }
 }
 

@@ -12,7 +12,8 @@ namespace SharpBench.Jobs;
 /// retried up to five times with a growing pause, as the same user. A failure keeps the
 /// exception with its stack and writes an Error Log in the site; a timeout cancels the job.
 /// </summary>
-public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
+/// <param name="services">The host's services, handed to each job's context (its enqueues and realtime events go through them); null outside a host.</param>
+public sealed class JobExecutor(SiteRegistry sites, ILogger logger, IServiceProvider? services = null)
 {
     public const int MaxRetries = 5;
 
@@ -71,7 +72,7 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stop);
         for (var retry = 0; ; retry++)
         {
-            var context = new FrappeContext(site, job.User);
+            var context = new FrappeContext(site, job.User, services);
             context.Items["job"] = job;
             if (job.TaskId is not null)
                 context.Items[Realtime.RealtimePublisher.TaskIdItem] = job.TaskId;
@@ -161,14 +162,14 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger)
     }
 
     /// <summary>Runs a callback on the job's site as the job's user, committed on success; returns its error, if any.</summary>
-    private static async Task<string?> RunCallbackAsync(Site site, JobRecord job, string name, JsonObject kwargs, CancellationToken stop)
+    private async Task<string?> RunCallbackAsync(Site site, JobRecord job, string name, JsonObject kwargs, CancellationToken stop)
     {
         var method = MethodRegistry.Find(name);
         if (method is null)
             return $"{name} is not registered in this worker";
         using var limit = new CancellationTokenSource(CallbackTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, stop);
-        await using var context = new FrappeContext(site, job.User);
+        await using var context = new FrappeContext(site, job.User, services);
         context.Items["job"] = job;
         if (job.TaskId is not null)
             context.Items[Realtime.RealtimePublisher.TaskIdItem] = job.TaskId;

@@ -50,7 +50,7 @@ public sealed class JobRecord
     /// <summary>UTC with microseconds: job records are shared by every process of the bench.</summary>
     public static DateTime Now()
     {
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
     }
 

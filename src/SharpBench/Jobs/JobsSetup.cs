@@ -10,6 +10,7 @@ public static class JobsSetup
     public const string StopJobMethod = "frappe.core.doctype.rq_job.rq_job.stop_job";
     public const string RemoveFailedMethod = "frappe.core.doctype.rq_job.rq_job.remove_failed_jobs";
 
+    // Static because the registries it fills are process-wide (the apps' methods and virtual DocTypes).
     private static int _done;
 
     public static void Register()

@@ -5,25 +5,39 @@ using StackExchange.Redis;
 namespace SharpBench.Jobs;
 
 /// <summary>
-/// One multiplexer per <c>redis_queue</c> URL (login included) for the whole process. Connections
-/// never give up: when Redis restarts, commands fail until it is back and the connection heals by
-/// itself. A refused login is the exception: it fails at once with a <see cref="BenchException"/>.
+/// The host's Redis connections: one multiplexer per <c>redis_queue</c> URL (login included) for
+/// the queue, and one for realtime pub/sub, shared by everything the host runs (a singleton
+/// service; disposing the host closes them). Connections never give up: when Redis restarts,
+/// commands fail until it is back and the connection heals by itself. A refused login is the
+/// exception: it fails at once with a <see cref="BenchException"/>, and is not kept, so a process
+/// given the right password later is not stuck with the refusal.
 /// </summary>
-public static class RedisConnections
+public sealed class RedisConnections : IAsyncDisposable
 {
-    private static readonly ConcurrentDictionary<string, Lazy<ConnectionMultiplexer>> Open = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The connections of work done outside any host (a CLI command, a test's own context): such
+    /// work carries no services to ask, so there is one set per process.
+    /// </summary>
+    public static RedisConnections Outside { get; } = new();
 
-    public static ConnectionMultiplexer Get(string url)
+    private readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> _open = new(StringComparer.Ordinal);
+
+    /// <summary>The queue's connection to <paramref name="url"/>, connected on first use.</summary>
+    public Task<ConnectionMultiplexer> QueueAsync(string url) => GetAsync("queue|" + url, () => ConnectAsync(Options(url)));
+
+    /// <summary>The realtime bridge's connection to <paramref name="url"/> (pub/sub; commands may wait in the client's backlog).</summary>
+    public Task<ConnectionMultiplexer> RealtimeAsync(string url) => GetAsync("realtime|" + url, () => ConnectAsync(RealtimeOptions(url)));
+
+    private async Task<ConnectionMultiplexer> GetAsync(string key, Func<Task<ConnectionMultiplexer>> connect)
     {
-        var lazy = Open.GetOrAdd(url, u => new Lazy<ConnectionMultiplexer>(() => ConnectAsync(Options(u)).GetAwaiter().GetResult()));
+        var lazy = _open.GetOrAdd(key, _ => new Lazy<Task<ConnectionMultiplexer>>(connect));
         try
         {
-            return lazy.Value;
+            return await lazy.Value;
         }
-        catch (BenchException)
+        catch
         {
-            // Not cached, so a process that is given the right password later is not stuck with the refusal.
-            Open.TryRemove(new KeyValuePair<string, Lazy<ConnectionMultiplexer>>(url, lazy));
+            _open.TryRemove(new KeyValuePair<string, Lazy<Task<ConnectionMultiplexer>>>(key, lazy));
             throw;
         }
     }
@@ -42,6 +56,14 @@ public static class RedisConnections
         // queueing the job twice. Enqueues bound their own wait (BoundedEnqueue); workers retry.
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName = "sharpbench";
+        return options;
+    }
+
+    /// <summary>The realtime bridge's options: the client library's defaults, under its own client name.</summary>
+    public static ConfigurationOptions RealtimeOptions(string url)
+    {
+        var options = Data.RedisUrl.Parse(url, "redis_queue");
+        options.ClientName = "sharpbench-realtime";
         return options;
     }
 
@@ -71,5 +93,15 @@ public static class RedisConnections
         {
             return await ConnectionMultiplexer.ConnectAsync(options);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in _open.Values)
+        {
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+                await (await lazy.Value).DisposeAsync();
+        }
+        _open.Clear();
     }
 }

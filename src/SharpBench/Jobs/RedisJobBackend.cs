@@ -21,7 +21,7 @@ public sealed class RedisJobBackend : IJobBackend
     public static readonly TimeSpan WorkerTtl = TimeSpan.FromSeconds(15);
     private const int MaxDeliveries = 5;
 
-    private readonly ConnectionMultiplexer _redis;
+    private readonly Task<ConnectionMultiplexer> _redis;
     private readonly string _prefix;
     private readonly RedisChannel _wake;
     private readonly RedisChannel _control;
@@ -30,9 +30,10 @@ public sealed class RedisJobBackend : IJobBackend
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _subscribed;
 
-    public RedisJobBackend(string url, string benchId, int failureTtl = QueueSettings.DefaultFailureTtl, int failedJobsLimit = QueueSettings.DefaultFailedJobsLimit)
+    /// <param name="redis">The connection to <c>redis_queue</c>, shared with the host's other users of it; awaited by every call.</param>
+    public RedisJobBackend(Task<ConnectionMultiplexer> redis, string benchId, int failureTtl = QueueSettings.DefaultFailureTtl, int failedJobsLimit = QueueSettings.DefaultFailedJobsLimit)
     {
-        _redis = RedisConnections.Get(url);
+        _redis = redis;
         _prefix = "sb:" + benchId + ":";
         _wake = RedisChannel.Literal(_prefix + "wake");
         _control = RedisChannel.Literal(_prefix + "control");
@@ -49,7 +50,13 @@ public sealed class RedisJobBackend : IJobBackend
 
     public string Prefix => _prefix;
 
-    private IDatabase Db => _redis.GetDatabase();
+    /// <summary>Completes when the connection is made; throws a refused login's <see cref="Sites.BenchException"/>.</summary>
+    public Task ConnectedAsync() => _redis;
+
+    /// <summary>Whether the connection failed for good (a refused login), so the backend must be made again.</summary>
+    public bool Refused => _redis.IsFaulted;
+
+    private async ValueTask<IDatabase> DbAsync() => (await _redis).GetDatabase();
 
     private string JobKey(string id) => _prefix + "job:" + id;
 
@@ -77,7 +84,7 @@ public sealed class RedisJobBackend : IJobBackend
             args.Add(k);
             args.Add(v);
         }
-        var result = await Db.ScriptEvaluateAsync(RedisScripts.Enqueue,
+        var result = await (await DbAsync()).ScriptEvaluateAsync(RedisScripts.Enqueue,
             [JobKey(job.Id), Stream(job.Queue, atFront), SiteIndex(job.Site)], [.. args]);
         return (int)result == 1;
     }
@@ -91,7 +98,7 @@ public sealed class RedisJobBackend : IJobBackend
         RedisResult result;
         try
         {
-            result = await Db.ScriptEvaluateAsync(RedisScripts.Dequeue, StreamKeys(queues, 0),
+            result = await (await DbAsync()).ScriptEvaluateAsync(RedisScripts.Dequeue, StreamKeys(queues, 0),
                 [Group, worker, JobRecord.Format(JobRecord.Now()), _prefix, Math.Max(1, max)]);
         }
         catch (RedisServerException e) when (e.Message.Contains("NOGROUP", StringComparison.Ordinal))
@@ -155,7 +162,7 @@ public sealed class RedisJobBackend : IJobBackend
             try
             {
                 // From the start of the stream, so jobs enqueued before any worker existed are read.
-                await Db.StreamCreateConsumerGroupAsync(stream, Group, "0", createStream: true);
+                await (await DbAsync()).StreamCreateConsumerGroupAsync(stream, Group, "0", createStream: true);
             }
             catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
             {
@@ -179,7 +186,7 @@ public sealed class RedisJobBackend : IJobBackend
     {
         if (Interlocked.Exchange(ref _subscribed, 1) == 1)
             return;
-        await _redis.GetSubscriber().SubscribeAsync(_wake, (_, _) =>
+        await (await _redis).GetSubscriber().SubscribeAsync(_wake, (_, _) =>
         {
             TaskCompletionSource done;
             lock (_gate)
@@ -216,7 +223,7 @@ public sealed class RedisJobBackend : IJobBackend
         RedisResult result;
         try
         {
-            result = await Db.ScriptEvaluateAsync(RedisScripts.Finish, keys, [.. args]);
+            result = await (await DbAsync()).ScriptEvaluateAsync(RedisScripts.Finish, keys, [.. args]);
         }
         catch (RedisServerException e) when (take && e.Message.Contains("NOGROUP", StringComparison.Ordinal))
         {
@@ -230,7 +237,7 @@ public sealed class RedisJobBackend : IJobBackend
     {
         await EnsureGroupsAsync(queues);
         var now = JobRecord.Now();
-        var result = await Db.ScriptEvaluateAsync(RedisScripts.Reclaim, StreamKeys(queues, 0),
+        var result = await (await DbAsync()).ScriptEvaluateAsync(RedisScripts.Reclaim, StreamKeys(queues, 0),
             [Group, worker, JobRecord.Format(now), _prefix, (long)grace.TotalMilliseconds, MaxDeliveries, FailureTtl, FailedJobsLimit, (long)(now - DateTime.UnixEpoch).TotalMilliseconds]);
         var flat = (RedisResult[])result!;
         var jobs = new List<JobRecord>();
@@ -244,14 +251,14 @@ public sealed class RedisJobBackend : IJobBackend
 
     public async Task<JobRecord?> GetAsync(string id, CancellationToken ct = default)
     {
-        var entries = await Db.HashGetAllAsync(JobKey(id));
+        var entries = await (await DbAsync()).HashGetAllAsync(JobKey(id));
         return entries.Length == 0 ? null : JobRecord.FromFields(entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!));
     }
 
     public async Task<IReadOnlyList<JobRecord>> ListAsync(string site, CancellationToken ct = default)
     {
-        var ids = await Db.SortedSetRangeByRankAsync(SiteIndex(site), 0, -1, Order.Descending);
-        var batch = Db.CreateBatch();
+        var ids = await (await DbAsync()).SortedSetRangeByRankAsync(SiteIndex(site), 0, -1, Order.Descending);
+        var batch = (await DbAsync()).CreateBatch();
         var reads = ids.Select(id => batch.HashGetAllAsync(JobKey(id!))).ToList();
         batch.Execute();
         var jobs = new List<JobRecord>();
@@ -266,7 +273,7 @@ public sealed class RedisJobBackend : IJobBackend
         }
         // Expired records leave their id in the index; it is trimmed here, when it is noticed.
         if (gone.Count > 0)
-            await Db.SortedSetRemoveAsync(SiteIndex(site), [.. gone]);
+            await (await DbAsync()).SortedSetRemoveAsync(SiteIndex(site), [.. gone]);
         return jobs;
     }
 
@@ -276,9 +283,9 @@ public sealed class RedisJobBackend : IJobBackend
         if (job is null)
             return false;
         if (job.Status == JobStatus.Queued && job.Stream is not null && job.Entry is not null)
-            await Db.StreamDeleteAsync(job.Stream, [job.Entry]);
-        await Db.KeyDeleteAsync(JobKey(id));
-        await Db.SortedSetRemoveAsync(SiteIndex(job.Site), id);
+            await (await DbAsync()).StreamDeleteAsync(job.Stream, [job.Entry]);
+        await (await DbAsync()).KeyDeleteAsync(JobKey(id));
+        await (await DbAsync()).SortedSetRemoveAsync(SiteIndex(job.Site), id);
         return true;
     }
 
@@ -290,19 +297,19 @@ public sealed class RedisJobBackend : IJobBackend
         if (job.Status == JobStatus.Queued)
         {
             // The entry stays in the stream; the dequeue script drops entries of canceled jobs.
-            await Db.HashSetAsync(JobKey(id), [new("status", JobStatus.Canceled), new("ended_at", JobRecord.Format(JobRecord.Now()))]);
-            await Db.KeyExpireAsync(JobKey(id), TimeSpan.FromSeconds(FailureTtl));
+            await (await DbAsync()).HashSetAsync(JobKey(id), [new("status", JobStatus.Canceled), new("ended_at", JobRecord.Format(JobRecord.Now()))]);
+            await (await DbAsync()).KeyExpireAsync(JobKey(id), TimeSpan.FromSeconds(FailureTtl));
             return StopOutcome.Canceled;
         }
         if (job.Status != JobStatus.Started)
             return StopOutcome.NotRunning;
-        await _redis.GetSubscriber().PublishAsync(_control, "stop:" + id);
+        await (await _redis).GetSubscriber().PublishAsync(_control, "stop:" + id);
         return StopOutcome.StopRequested;
     }
 
     public async Task<IAsyncDisposable> SubscribeStopsAsync(Action<string> onStop, CancellationToken ct = default)
     {
-        var queue = await _redis.GetSubscriber().SubscribeAsync(_control);
+        var queue = await (await _redis).GetSubscriber().SubscribeAsync(_control);
         queue.OnMessage(m =>
         {
             var text = (string)m.Message!;
@@ -314,7 +321,17 @@ public sealed class RedisJobBackend : IJobBackend
 
     private sealed class Unsubscribe(ChannelMessageQueue queue) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await queue.UnsubscribeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await queue.UnsubscribeAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Redis is away: a connection that lost its subscriptions has nothing left to drop.
+            }
+        }
     }
 
     public async Task<IReadOnlyList<QueueCounts>> CountsAsync(IReadOnlyList<string> queues, CancellationToken ct = default)
@@ -327,8 +344,8 @@ public sealed class RedisJobBackend : IJobBackend
             foreach (var front in new[] { true, false })
             {
                 // Entries are deleted when acknowledged, so length minus pending is what waits.
-                total += await Db.StreamLengthAsync(Stream(q, front));
-                pending += (await Db.StreamPendingAsync(Stream(q, front), Group)).PendingMessageCount;
+                total += await (await DbAsync()).StreamLengthAsync(Stream(q, front));
+                pending += (await (await DbAsync()).StreamPendingAsync(Stream(q, front), Group)).PendingMessageCount;
             }
             counts.Add(new QueueCounts(q, Math.Max(0, total - pending), pending));
         }
@@ -338,7 +355,7 @@ public sealed class RedisJobBackend : IJobBackend
     public async Task HeartbeatAsync(WorkerInfo worker, CancellationToken ct = default)
     {
         var key = WorkerKey(worker.Name);
-        var batch = Db.CreateBatch();
+        var batch = (await DbAsync()).CreateBatch();
         var tasks = new List<Task>
         {
             batch.HashSetAsync(key, [.. worker.ToFields().Select(f => new HashEntry(f.Key, f.Value))]),
@@ -351,20 +368,20 @@ public sealed class RedisJobBackend : IJobBackend
 
     public async Task RemoveWorkerAsync(string name, CancellationToken ct = default)
     {
-        await Db.KeyDeleteAsync(WorkerKey(name));
-        await Db.SetRemoveAsync(_prefix + "workers", name);
+        await (await DbAsync()).KeyDeleteAsync(WorkerKey(name));
+        await (await DbAsync()).SetRemoveAsync(_prefix + "workers", name);
     }
 
     public async Task<IReadOnlyList<WorkerInfo>> WorkersAsync(CancellationToken ct = default)
     {
-        var names = await Db.SetMembersAsync(_prefix + "workers");
+        var names = await (await DbAsync()).SetMembersAsync(_prefix + "workers");
         var workers = new List<WorkerInfo>();
         foreach (var name in names)
         {
-            var entries = await Db.HashGetAllAsync(WorkerKey(name!));
+            var entries = await (await DbAsync()).HashGetAllAsync(WorkerKey(name!));
             if (entries.Length == 0)
             {
-                await Db.SetRemoveAsync(_prefix + "workers", name);
+                await (await DbAsync()).SetRemoveAsync(_prefix + "workers", name);
                 continue;
             }
             if (WorkerInfo.FromFields(entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!)) is { } w)

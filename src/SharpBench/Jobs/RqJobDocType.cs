@@ -17,7 +17,7 @@ public sealed class RqJobDocType : IVirtualDocType
 
     public IReadOnlyList<string> Roles => [JobPermissions.Role];
 
-    private static IJobBackend Backend(FrappeContext context) => JobBackends.For(QueueSettings.For(context.Site));
+    private static IJobRecords Backend(FrappeContext context) => JobBackends.Of(context).For(QueueSettings.For(context.Site));
 
     public async Task<IReadOnlyList<JsonObject>> GetListAsync(FrappeContext context, VirtualListArgs args, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ public sealed class RqWorkerDocType : IVirtualDocType
 
     public IReadOnlyList<string> Roles => [JobPermissions.Role];
 
-    private static IJobBackend Backend(FrappeContext context) => JobBackends.For(QueueSettings.For(context.Site));
+    private static IJobMonitoring Backend(FrappeContext context) => JobBackends.Of(context).For(QueueSettings.For(context.Site));
 
     public async Task<IReadOnlyList<JsonObject>> GetListAsync(FrappeContext context, VirtualListArgs args, CancellationToken ct)
     {

@@ -33,12 +33,14 @@ public sealed record WorkerOptions
 /// The worker loop of <c>bench worker</c> (and of <c>bench start</c>'s in-process workers): takes
 /// jobs in strict priority order, runs up to <see cref="WorkerOptions.Concurrency"/> at once,
 /// stores each outcome before acknowledging it, claims jobs of dead workers, and heartbeats.
-/// Cancelling the token passed to <see cref="RunAsync"/> is a warm stop: no new job is taken and
-/// running ones finish (each is bounded by its own timeout).
+/// Cancelling the first token passed to <see cref="RunAsync"/> is a warm stop: no new job is taken
+/// and running ones finish (each is bounded by its own timeout); cancelling the second ends the
+/// grace: an outcome Redis has not taken yet is left pending (another worker re-runs the job).
 /// </summary>
-public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOptions options, SiteRegistry sites, ILogger logger)
+/// <param name="services">The host's services, handed to each job's context; null outside a host.</param>
+public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOptions options, SiteRegistry sites, ILogger logger, IServiceProvider? services = null)
 {
-    private readonly JobExecutor _executor = new(sites, logger) { KeepCompletion = job => JobCompletions.Keep(job, settings) };
+    private readonly JobExecutor _executor = new(sites, logger, services) { KeepCompletion = job => JobCompletions.Keep(job, settings) };
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly WorkerInfo _info = new() { Name = options.Name, Queues = options.Queues };
     private readonly ConcurrentQueue<JobRecord> _claimed = new();
@@ -47,6 +49,7 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
     /// <summary>Jobs taken and not started yet (id → a stop was requested), so a stop reaches them too.</summary>
     private readonly ConcurrentDictionary<string, bool> _waiting = new(StringComparer.Ordinal);
     private long _lastReclaim = long.MinValue / 2;
+    private CancellationToken _graceOver;
     private long _successful;
     private long _failed;
     private long _workingTicks;
@@ -58,8 +61,10 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
     public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>Runs until <paramref name="stopTaking"/> is cancelled (or, with burst, the queues are empty).</summary>
-    public async Task RunAsync(CancellationToken stopTaking)
+    /// <param name="graceOver">Cancelled when the stop's grace period ends: stop waiting for Redis to take outcomes.</param>
+    public async Task RunAsync(CancellationToken stopTaking, CancellationToken graceOver = default)
     {
+        _graceOver = graceOver;
         var queueList = string.Join(",", options.Queues);
         JobLog.WorkerStarted(logger, options.Name, backend.Kind, Environment.ProcessId, queueList, options.Concurrency, options.Burst ? ", burst" : "");
         await using var stops = await Resilient(() => backend.SubscribeStopsAsync(OnStopRequested), stopTaking);
@@ -277,8 +282,8 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
     /// <summary>
     /// Stores the outcome (and takes up to <paramref name="takeMax"/> next jobs from
     /// <paramref name="takeFrom"/>, when given). The outcome must reach the queue before the entry
-    /// is acknowledged; while Redis is away keep trying (the entry stays pending, so even giving
-    /// up only means a re-run).
+    /// is acknowledged; while Redis is away keep trying, until the stop's grace is over (the entry
+    /// stays pending, so giving up only means a re-run).
     /// </summary>
     private async Task<IReadOnlyList<JobRecord>> FinishAsync(JobRecord job, IReadOnlyList<string>? takeFrom, int takeMax)
     {
@@ -288,14 +293,14 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
             {
                 return await backend.CompleteAsync(job, KeepFor(job), takeFrom, options.Name, takeMax);
             }
-            catch (Exception e) when (attempt < 600)
+            catch (Exception e) when (attempt < 600 && !_graceOver.IsCancellationRequested)
             {
                 if (attempt == 1 || attempt % 30 == 0)
                     JobLog.CompleteRetry(logger, job.Id, e.Message);
                 // Whether the failed call took jobs is unknown; if it did, their entries are
                 // pending on this worker and the reclaim runs them after their timeout.
                 takeFrom = null;
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await DelayQuietly(TimeSpan.FromSeconds(1), _graceOver);
             }
             catch (Exception e)
             {

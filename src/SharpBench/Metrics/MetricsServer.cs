@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using SharpBench.Jobs;
 using SharpBench.Sites;
+using StackExchange.Redis;
 
 namespace SharpBench.Metrics;
 
@@ -13,7 +14,7 @@ namespace SharpBench.Metrics;
 /// exporter on its own HttpListener): a port of its own, which the frontend never proxies, and off
 /// unless <c>--metrics-port</c> or <c>metrics_port</c> (common config) is set.
 /// </summary>
-public sealed class MetricsServer : IDisposable
+internal sealed class MetricsServer : IDisposable
 {
     private readonly ServiceProvider _services;
     private readonly MeterProvider _provider;
@@ -43,8 +44,10 @@ public sealed class MetricsServer : IDisposable
             return null;
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var settings = QueueSettings.For(bench);
+        // Its own connection, made once at start (off the request path): the scrape reads Redis
+        // synchronously from the exporter's listener thread.
         if (settings.RedisQueue is { } url)
-            _ = new QueueCollector(services.GetRequiredService<IMeterFactory>(), RedisConnections.Get(url), settings);
+            _ = new QueueCollector(services.GetRequiredService<IMeterFactory>(), ConnectionMultiplexer.Connect(RedisConnections.Options(url)), settings);
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService("sharpbench-" + role))
             .AddMeter(SharpBenchMetrics.MeterName, QueueCollector.MeterName)

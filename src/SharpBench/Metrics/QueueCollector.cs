@@ -11,7 +11,7 @@ namespace SharpBench.Metrics;
 /// A queue is a stream plus its <c>:front</c> stream (docs/jobs.md); finished entries are deleted,
 /// so a stream holds exactly the waiting and the started jobs.
 /// </summary>
-public sealed class QueueCollector
+internal sealed class QueueCollector
 {
     public const string MeterName = "SharpBench.Queues";
     private const string Group = "workers";

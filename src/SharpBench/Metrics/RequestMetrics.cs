@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace SharpBench.Metrics;
 
 /// <summary>Times every request of the web backend into <see cref="SharpBenchMetrics.RequestDuration"/>.</summary>
-public sealed class RequestMetrics(RequestDelegate next)
+internal sealed class RequestMetrics(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext http)
     {

@@ -4,7 +4,7 @@ namespace SharpBench.Metrics;
 /// A request's route class: a few fixed labels, so a metric's series stay bounded however many
 /// methods, DocTypes and files a site has.
 /// </summary>
-public static class RouteClass
+internal static class RouteClass
 {
     public static string Of(string path)
     {

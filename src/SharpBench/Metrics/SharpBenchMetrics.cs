@@ -11,7 +11,7 @@ namespace SharpBench.Metrics;
 /// code that records them is not built through dependency injection; the scrape-time collectors
 /// (<see cref="QueueCollector"/>) come from an <see cref="IMeterFactory"/>.
 /// </summary>
-public static class SharpBenchMetrics
+internal static class SharpBenchMetrics
 {
     public const string MeterName = "SharpBench";
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace SharpBench.Model;
 
 /// <summary>A document event handler (Frappe's <c>doc_events</c> hook).</summary>
-public delegate Task DocEventCallback(FrappeContext ctx, Document doc, string eventName);
+public delegate Task DocEventCallback(FrappeContext ctx, Document doc, string eventName, CancellationToken ct);
 
 /// <summary>An app's <c>doc_events</c> entry: a DocType (or "*" for all) and event name.</summary>
 public sealed record DocEventHook(string DocType, string Event, DocEventCallback Handler);
@@ -14,6 +14,8 @@ public sealed record DocEventHook(string DocType, string Event, DocEventCallback
 /// Process-wide registrations (<see cref="On"/>) serve framework capabilities such as realtime
 /// (which hooks "*" <c>on_change</c>/<c>after_delete</c> and publishes after commit); apps
 /// declare theirs in <c>App.DocEvents</c>/<c>App.Controllers</c>, active on benches that install them.
+/// The process-wide registrations stay static on purpose: they are part of the document model in
+/// every process (as Document.notify_update is in Frappe), whatever bench a host serves.
 /// </summary>
 public static class DocEvents
 {
@@ -62,18 +64,18 @@ public static class DocEvents
         return Controllers.GetValueOrDefault(doctype);
     }
 
-    internal static async Task RunAsync(FrappeContext ctx, Document doc, string eventName)
+    internal static async Task RunAsync(FrappeContext ctx, Document doc, string eventName, CancellationToken ct)
     {
         var controller = ControllerOf(ctx, doc.DocType);
         if (controller is not null)
-            await controller.RunAsync(eventName, ctx, doc);
+            await controller.RunAsync(eventName, ctx, doc, ct);
         DocEventHook[] hooks;
         lock (Gate)
             hooks = Hooks.ToArray();
         var appHooks = Meta.AppsOf(ctx.Site).SelectMany(a => a.DocEvents).ToList();
         foreach (var h in appHooks.Concat(hooks).Where(h => h.Event == eventName && h.DocType == doc.DocType))
-            await h.Handler(ctx, doc, eventName);
+            await h.Handler(ctx, doc, eventName, ct);
         foreach (var h in appHooks.Concat(hooks).Where(h => h.Event == eventName && h.DocType == "*"))
-            await h.Handler(ctx, doc, eventName);
+            await h.Handler(ctx, doc, eventName, ct);
     }
 }

@@ -44,6 +44,11 @@ public sealed class Document
     /// <summary>The parent document of a child row, when it was loaded or appended through one.</summary>
     public Document? ParentDocument { get; internal set; }
 
+    /// <summary>The site's clock, read when the document was made; child rows use their parent's.</summary>
+    internal SiteTime? OwnTime { get; init; }
+
+    internal SiteTime Time => OwnTime ?? ParentDocument?.Time ?? SiteTime.Server;
+
     /// <summary>Name requested by a client (<c>__newname</c> / <c>name</c>) for Prompt naming.</summary>
     public string? NewName { get; set; }
 

@@ -11,7 +11,7 @@ namespace SharpBench.Model;
 /// <see cref="DocumentFlags.IgnorePermissions"/> (or the call's ignorePermissions) is set. Nothing
 /// is committed here: the caller (request, job, command) commits or rolls back the context.
 /// </summary>
-public static class Documents
+public static partial class Documents
 {
     // ---------------------------------------------------------------- building
 
@@ -52,7 +52,7 @@ public static class Documents
             children[f.Options] = await Meta.FindAsync(ctx, f.Options, ct)
                 ?? throw new ValidationError($"Child DocType {f.Options} of {meta.Name}.{f.FieldName} not found");
         }
-        return new Document(meta) { ChildMetas = children };
+        return new Document(meta) { ChildMetas = children, OwnTime = await SiteTime.OfAsync(ctx, ct) };
     }
 
     /// <summary>DocField defaults (<c>Today</c>, <c>now</c>, <c>__user</c> understood); numbers and checks start at 0.</summary>
@@ -67,8 +67,8 @@ public static class Documents
             {
                 object? value = dflt switch
                 {
-                    "Today" or "today" => DateOnly.FromDateTime(DateTime.Now),
-                    "now" or "Now" => f.Storage == ColumnKind.Time ? DbTime.Now().TimeOfDay : DbTime.Now(),
+                    "Today" or "today" => doc.Time.Today(),
+                    "now" or "Now" => f.Storage == ColumnKind.Time ? doc.Time.Now().TimeOfDay : doc.Time.Now(),
                     "__user" => ctx?.User,
                     _ => dflt,
                 };
@@ -163,39 +163,6 @@ public static class Documents
         doc.Original = new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal);
     }
 
-    private static async Task<Document> LoadSingleAsync(FrappeContext ctx, DocTypeMeta meta, CancellationToken ct)
-    {
-        var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        var rows = await db.QueryAsync(
-            $"SELECT {d.Quote("field")} AS f, {d.Quote("value")} AS v FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0", [meta.Name], ct);
-        var doc = await CreateAsync(ctx, meta, ct);
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal) { ["name"] = meta.Name };
-        foreach (var r in rows)
-        {
-            if (r["f"] is not string field || FieldValue.KindOf(meta, field) is not { } kind || field == "name")
-                continue;
-            values[field] = FieldValue.FromDb(kind, r["v"]);
-        }
-        foreach (var (k, v) in values)
-            doc.SetRaw(k, v);
-        // Fields never saved (a new Single, or a field added later) read as their defaults.
-        ApplyDefaults(doc, ctx);
-        Fill(doc, new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal));
-        foreach (var f in meta.TableFields)
-        {
-            var childMeta = doc.ChildMetaOf(f.FieldName);
-            var list = doc.TableList(f.FieldName);
-            foreach (var r in await RowStore.ChildrenAsync(db, childMeta, meta.Name, meta.Name, f.FieldName, ct))
-            {
-                var child = new Document(childMeta) { ParentDocument = doc };
-                Fill(child, r);
-                list.Add(child);
-            }
-        }
-        return doc;
-    }
-
     // ---------------------------------------------------------------- writing
 
     /// <summary>Inserts a new document (a Single is saved). Returns the same document, now named and stored.</summary>
@@ -214,7 +181,7 @@ public static class Documents
             throw new DocstatusTransitionError($"Cannot insert {meta.Name} with docstatus {doc.DocStatus}");
         var submitting = doc.DocStatus == 1;
 
-        var now = DbTime.Now();
+        var now = (await SiteTime.OfAsync(ctx, ct)).Now();
         doc.Owner = ctx.User;
         doc.Creation = now;
         doc.Modified = now;
@@ -225,17 +192,17 @@ public static class Documents
             if (submitting)
                 await Permissions.CheckAsync(ctx, meta, "submit", doc, ct: ct);
         }
-        await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeInsert);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeInsert, ct);
 
         var controller = DocEvents.ControllerOf(ctx, meta.Name);
-        var fromController = controller is null ? null : await controller.AutonameAsync(ctx, doc);
+        var fromController = controller is null ? null : await controller.AutonameAsync(ctx, doc, ct);
         doc.Name = await Naming.NewNameAsync(ctx, doc, fromController, ct);
         if (!doc.Flags.IgnorePermissions)
             await FieldPermissions.ResetUnwritableAsync(ctx, doc, ct);
         PrepareChildren(ctx, doc, now, true);
 
-        await DocEvents.RunAsync(ctx, doc, DocEvents.Validate);
-        await DocEvents.RunAsync(ctx, doc, submitting ? DocEvents.BeforeSubmit : DocEvents.BeforeSave);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.Validate, ct);
+        await DocEvents.RunAsync(ctx, doc, submitting ? DocEvents.BeforeSubmit : DocEvents.BeforeSave, ct);
         PrepareChildren(ctx, doc, now, true);
         await Validation.RunAsync(ctx, doc, true, ct);
 
@@ -255,11 +222,11 @@ public static class Documents
         doc.IsNew = false;
         Snapshot(doc);
 
-        await DocEvents.RunAsync(ctx, doc, DocEvents.AfterInsert);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.AfterInsert, ct);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate, ct);
         if (submitting)
-            await DocEvents.RunAsync(ctx, doc, DocEvents.OnSubmit);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnChange);
+            await DocEvents.RunAsync(ctx, doc, DocEvents.OnSubmit, ct);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.OnChange, ct);
         return doc;
     }
 
@@ -310,25 +277,25 @@ public static class Documents
         if (action == "update_after_submit")
             CheckUpdateAfterSubmit(doc, current);
 
-        var now = DbTime.Now();
+        var now = (await SiteTime.OfAsync(ctx, ct)).Now();
         doc.Modified = now;
         doc.ModifiedBy = ctx.User;
         PrepareChildren(ctx, doc, now, false);
         switch (action)
         {
             case "save":
-                await DocEvents.RunAsync(ctx, doc, DocEvents.Validate);
-                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSave);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.Validate, ct);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSave, ct);
                 break;
             case "submit":
-                await DocEvents.RunAsync(ctx, doc, DocEvents.Validate);
-                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSubmit);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.Validate, ct);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSubmit, ct);
                 break;
             case "cancel":
-                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeCancel);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeCancel, ct);
                 break;
             default:
-                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeUpdateAfterSubmit);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeUpdateAfterSubmit, ct);
                 break;
         }
         PrepareChildren(ctx, doc, now, false);
@@ -348,20 +315,20 @@ public static class Documents
         switch (action)
         {
             case "save":
-                await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate, ct);
                 break;
             case "submit":
-                await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate);
-                await DocEvents.RunAsync(ctx, doc, DocEvents.OnSubmit);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate, ct);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.OnSubmit, ct);
                 break;
             case "cancel":
-                await DocEvents.RunAsync(ctx, doc, DocEvents.OnCancel);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.OnCancel, ct);
                 break;
             default:
-                await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdateAfterSubmit);
+                await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdateAfterSubmit, ct);
                 break;
         }
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnChange);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.OnChange, ct);
         return doc;
     }
 
@@ -411,53 +378,6 @@ public static class Documents
         return await SaveAsync(ctx, doc, ct);
     }
 
-    private static async Task<Document> SaveSingleAsync(FrappeContext ctx, Document doc, CancellationToken ct)
-    {
-        var meta = doc.Meta;
-        if (!doc.Flags.IgnorePermissions)
-        {
-            await Permissions.CheckAsync(ctx, meta, "write", ct: ct);
-            await FieldPermissions.ResetUnwritableAsync(ctx, doc, ct);
-        }
-        if (doc.DocStatus != 0)
-            throw new DocstatusTransitionError($"{meta.Name} is a Single DocType and cannot be submitted");
-        var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        var stored = await db.ScalarAsync(
-            $"SELECT {d.Quote("value")} FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1", [meta.Name, "modified"], ct);
-        if (stored is not null)
-            CheckTimestamp(doc, FieldValue.FromDb(ColumnKind.Datetime, stored) as DateTime?);
-        var now = DbTime.Now();
-        doc.Name = meta.Name;
-        doc.Owner ??= ctx.User;
-        doc.Creation ??= now;
-        doc.Modified = now;
-        doc.ModifiedBy = ctx.User;
-        PrepareChildren(ctx, doc, now, false);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.Validate);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSave);
-        PrepareChildren(ctx, doc, now, false);
-        await Validation.RunAsync(ctx, doc, true, ct);
-
-        await db.ExecuteAsync($"DELETE FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0", [meta.Name], ct);
-        foreach (var (field, value) in ColumnValues(doc))
-        {
-            if (field is "name" or "docstatus" or "idx" || value is null)
-                continue;
-            await Rows.InsertAsync(db, "tabSingles", new Dictionary<string, object?> { ["doctype"] = meta.Name, ["field"] = field, ["value"] = FieldValue.Text(value) }, ct);
-        }
-        await WriteChildrenAsync(db, doc, true, ct);
-        await Passwords.FlushAsync(ctx, doc, ct);
-        var wasNew = doc.IsNew;
-        doc.IsNew = false;
-        Snapshot(doc);
-        if (wasNew)
-            await DocEvents.RunAsync(ctx, doc, DocEvents.AfterInsert);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnUpdate);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnChange);
-        return doc;
-    }
-
     /// <summary>Deletes a draft or cancelled document with its child rows and secrets.</summary>
     public static async Task DeleteAsync(FrappeContext ctx, string doctype, string name, bool ignorePermissions = false, CancellationToken ct = default)
     {
@@ -473,14 +393,14 @@ public static class Documents
             throw new ValidationError($"{doctype} {name}: Submitted Record cannot be deleted. You must Cancel it first.");
         // on_trash first, as in Frappe: a controller that refuses the delete (a protected
         // record) says so, whatever links the record has.
-        await DocEvents.RunAsync(ctx, doc, DocEvents.OnTrash);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.OnTrash, ct);
         await CheckNoLinksAsync(ctx, doc, submittedOnly: false, ct);
         var db = await ctx.DbAsync(ct);
         foreach (var f in meta.TableFields)
             await RowStore.DeleteChildrenAsync(db, doc.ChildMetaOf(f.FieldName), doc.Name!, meta.Name, f.FieldName, ct);
         await RowStore.DeleteAsync(db, meta, doc.Name!, ct);
         await Passwords.DeleteAsync(db, meta.Name, doc.Name!, null, ct);
-        await DocEvents.RunAsync(ctx, doc, DocEvents.AfterDelete);
+        await DocEvents.RunAsync(ctx, doc, DocEvents.AfterDelete, ct);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -599,60 +519,5 @@ public static class Documents
                 row.IsNew = false;
                 row.Original = new Dictionary<string, object?>(row.RawValues, StringComparer.Ordinal);
             }
-    }
-
-    /// <summary>
-    /// Refuses to delete (or cancel) a document other documents still link to. Cancelled linking
-    /// documents do not count; for cancel only submitted ones do (Frappe's back-link check).
-    /// </summary>
-    private static async Task CheckNoLinksAsync(FrappeContext ctx, Document doc, bool submittedOnly, CancellationToken ct)
-    {
-        var db = await ctx.DbAsync(ct);
-        var d = db.Dialect;
-        foreach (var link in await Meta.LinksToAsync(ctx, doc.DocType, ct))
-        {
-            if (link.DynamicOptionsField is not null && link.DocType == doc.DocType)
-                continue;
-            var meta = await Meta.FindAsync(ctx, link.DocType, ct);
-            if (meta is null)
-                continue;
-            if (link.Single)
-            {
-                if (submittedOnly)
-                    continue;
-                var found = await db.ScalarAsync(
-                    $"SELECT 1 FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1 AND {d.Quote("value")} = @p2",
-                    [meta.Name, link.FieldName, doc.Name], ct);
-                if (found is not null)
-                    throw new LinkExistsError($"Cannot delete or cancel because {doc.DocType} {doc.Name} is linked with {meta.Name}");
-                continue;
-            }
-            var select = link.Child ? $"{d.Quote("parent")} AS p, {d.Quote("parenttype")} AS pt" : $"{d.Quote("name")} AS p, NULL AS pt";
-            var sql = $"SELECT {select} FROM {d.Quote(meta.TableName)} WHERE {d.Quote(link.FieldName)} = @p0";
-            var args = new List<object?> { doc.Name };
-            if (link.DynamicOptionsField is not null)
-            {
-                sql += $" AND {d.Quote(link.DynamicOptionsField)} = @p{args.Count}";
-                args.Add(doc.DocType);
-            }
-            sql += submittedOnly ? $" AND {d.Quote("docstatus")} = 1" : $" AND {d.Quote("docstatus")} <> 2";
-            if (meta.Name == doc.DocType)
-            {
-                sql += $" AND {d.Quote("name")} <> @p{args.Count}";
-                args.Add(doc.Name);
-            }
-            if (link.Child)
-            {
-                sql += $" AND NOT ({d.Quote("parenttype")} = @p{args.Count} AND {d.Quote("parent")} = @p{args.Count + 1})";
-                args.Add(doc.DocType);
-                args.Add(doc.Name);
-            }
-            var rows = await db.QueryAsync(sql + " LIMIT 1", args, ct);
-            if (rows.Count > 0)
-            {
-                var other = link.Child ? $"{rows[0]["pt"]} {rows[0]["p"]}" : $"{meta.Name} {rows[0]["p"]}";
-                throw new LinkExistsError($"Cannot delete or cancel because {doc.DocType} {doc.Name} is linked with {other}");
-            }
-        }
     }
 }

@@ -26,6 +26,10 @@ public interface IVirtualDocType
 /// <summary>List arguments already parsed by the API layer: equality filters on plain fields, paging.</summary>
 public sealed record VirtualListArgs(IReadOnlyDictionary<string, string> Filters, int Start, int PageLength);
 
+/// <summary>
+/// Providers of virtual DocTypes by name. Process-wide on purpose: a provider is library code
+/// (RQ Job, RQ Worker) that reads the site it is given, never state of one host.
+/// </summary>
 public static class VirtualDocTypes
 {
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IVirtualDocType> Providers = new(StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Sites;
@@ -13,38 +12,19 @@ public sealed record LinkRef(string DocType, string FieldName, string? DynamicOp
 
 /// <summary>
 /// Frappe's <c>frappe.get_meta</c>: the DocTypes of a site, from the apps' code (shipped
-/// DocTypes) and from <c>tabDocType</c> rows (custom DocTypes made at run time). Cached per site;
+/// DocTypes) and from <c>tabDocType</c> rows (custom DocTypes made at run time). Cached per site
+/// in the host's <see cref="MetaCache"/>;
 /// a change made in this process clears the cache at once, and every few seconds the cache
 /// compares <c>tabDocType</c>'s stamp so changes made by another process are seen too.
 /// </summary>
 public static class Meta
 {
-    private sealed class SiteCache(IReadOnlyList<App> apps)
-    {
-        public readonly IReadOnlyList<App> Apps = apps;
-        public readonly Dictionary<string, DocTypeMeta> Shipped = apps.SelectMany(a => a.DocTypes())
-            .GroupBy(m => m.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        public readonly ConcurrentDictionary<string, DocTypeMeta> Loaded = new(StringComparer.Ordinal);
-        public IReadOnlyList<string>? Names;
-        public ConcurrentDictionary<string, IReadOnlyList<LinkRef>> Links = new(StringComparer.Ordinal);
-        public string? Stamp;
-        public long CheckedAt;
-    }
-
-    private static readonly ConcurrentDictionary<string, SiteCache> Caches = new(StringComparer.Ordinal);
-
-    /// <summary>How long a cached meta is trusted before tabDocType's stamp is compared again.</summary>
-    public static TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
-
     private const string OverridesKey = "sharpbench.meta.overrides";
-
-    private static string KeyOf(Site site) => site.Connection.ConnectionString;
 
     /// <summary>The apps installed on the bench of a site (its <c>sites/apps.txt</c>).</summary>
     public static IReadOnlyList<App> AppsOf(Site site) => CacheOf(site).Apps;
 
-    private static SiteCache CacheOf(Site site) =>
-        Caches.GetOrAdd(KeyOf(site), _ => new SiteCache(AppRegistry.ForBench(new Bench(Path.GetFullPath(Path.Combine(site.Path, "..", ".."))))));
+    private static MetaCache.SiteCache CacheOf(Site site) => site.Host.Meta.Of(site);
 
     /// <summary>The meta of a DocType; <see cref="DoesNotExistError"/> ("DocType X not found") when there is none.</summary>
     public static async Task<DocTypeMeta> GetAsync(FrappeContext ctx, string doctype, CancellationToken ct = default) =>
@@ -142,13 +122,13 @@ public static class Meta
         Invalidate(ctx.Site);
     }
 
-    public static void Invalidate(Site site) => Caches.TryRemove(KeyOf(site), out _);
+    public static void Invalidate(Site site) => site.Host.Meta.Invalidate(site);
 
-    private static async Task<SiteCache> FreshCacheAsync(FrappeContext ctx, CancellationToken ct)
+    private static async Task<MetaCache.SiteCache> FreshCacheAsync(FrappeContext ctx, CancellationToken ct)
     {
         var cache = CacheOf(ctx.Site);
         var now = Environment.TickCount64;
-        if (now - Volatile.Read(ref cache.CheckedAt) < RecheckInterval.TotalMilliseconds)
+        if (now - Volatile.Read(ref cache.CheckedAt) < ctx.Site.Host.Meta.RecheckInterval.TotalMilliseconds)
             return cache;
         var db = await ctx.DbAsync(ct);
         var d = db.Dialect;

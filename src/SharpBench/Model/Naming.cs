@@ -112,6 +112,7 @@ public static class Naming
     /// <summary>Old-style series: parts separated by '.', a '#' run is the counter of everything before it.</summary>
     public static async Task<string> SeriesAsync(Database db, Document? doc, string pattern, CancellationToken ct = default)
     {
+        var time = doc?.Time ?? SiteTime.Server with { Zone = await SiteTime.ZoneAsync(db, ct) };
         var name = new StringBuilder();
         foreach (var part in pattern.Split('.'))
         {
@@ -125,7 +126,7 @@ public static class Naming
             }
             else
             {
-                name.Append(Token(doc, part));
+                name.Append(Token(time, doc, part));
             }
         }
         return name.ToString();
@@ -134,6 +135,7 @@ public static class Naming
     /// <summary><c>format:</c> names: each <c>{…}</c> is a date part, a field value or a counter of the text before it.</summary>
     public static async Task<string> FormatAsync(Database db, Document? doc, string pattern, CancellationToken ct = default)
     {
+        var time = doc?.Time ?? SiteTime.Server with { Zone = await SiteTime.ZoneAsync(db, ct) };
         var name = new StringBuilder();
         var i = 0;
         while (i < pattern.Length)
@@ -159,16 +161,16 @@ public static class Naming
             }
             else
             {
-                name.Append(Token(doc, inner, braces: true));
+                name.Append(Token(time, doc, inner, braces: true));
             }
             i = close + 1;
         }
         return name.ToString();
     }
 
-    private static string Token(Document? doc, string part, bool braces = false)
+    private static string Token(SiteTime time, Document? doc, string part, bool braces = false)
     {
-        var today = DateTime.Now;
+        var today = time.Now();
         switch (part)
         {
             case "YY": return today.ToString("yy", Inv);
@@ -176,7 +178,7 @@ public static class Naming
             case "MM": return today.ToString("MM", Inv);
             case "DD": return today.ToString("dd", Inv);
             case "WW": return ISOWeek.GetWeekOfYear(today).ToString("00", Inv);
-            case "timestamp": return DateTimeOffset.Now.ToUnixTimeSeconds().ToString(Inv);
+            case "timestamp": return time.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(Inv);
             case "hash": return Hash();
         }
         if (part.Length > 2 && part[0] == '{' && part[^1] == '}')

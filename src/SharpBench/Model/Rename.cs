@@ -1,4 +1,5 @@
 using SharpBench.Auth;
+using SharpBench.Data;
 
 namespace SharpBench.Model;
 
@@ -42,7 +43,7 @@ public static class Rename
 
         var controller = DocEvents.ControllerOf(ctx, doctype);
         if (controller is not null)
-            await controller.BeforeRenameAsync(ctx, doc, oldName, newName);
+            await controller.BeforeRenameAsync(ctx, doc, oldName, newName, ct);
 
         foreach (var f in meta.TableFields)
         {
@@ -76,9 +77,7 @@ public static class Rename
                 continue;
             if (link.Single)
             {
-                await db.ExecuteAsync(
-                    $"UPDATE {d.Quote("tabSingles")} SET {d.Quote("value")} = @p0 WHERE {d.Quote("doctype")} = @p1 AND {d.Quote("field")} = @p2 AND {d.Quote("value")} = @p3",
-                    [newName, other.Name, link.FieldName, oldName], ct);
+                await Singles.RenameValueAsync(db, other.Name, link.FieldName, oldName, newName, ct);
                 continue;
             }
             var sql = $"UPDATE {d.Quote(other.TableName)} SET {d.Quote(link.FieldName)} = @p0 WHERE {d.Quote(link.FieldName)} = @p1";
@@ -92,8 +91,8 @@ public static class Rename
         if (renamed is not null)
         {
             if (controller is not null)
-                await controller.AfterRenameAsync(ctx, renamed, oldName, newName);
-            await DocEvents.RunAsync(ctx, renamed, DocEvents.AfterRename);
+                await controller.AfterRenameAsync(ctx, renamed, oldName, newName, ct);
+            await DocEvents.RunAsync(ctx, renamed, DocEvents.AfterRename, ct);
         }
         return newName;
     }

@@ -19,11 +19,11 @@ internal static class RealtimeDocEvents
         DocEvents.On("*", DocEvents.AfterDelete, NotifyAsync);
     }
 
-    private static Task NotifyAsync(FrappeContext ctx, Document doc, string eventName)
+    private static Task NotifyAsync(FrappeContext ctx, Document doc, string eventName, CancellationToken ct)
     {
         if (doc.Name is null || doc.Meta.IsChild || doc.Flags.InMigrate)
             return Task.CompletedTask;
-        var modified = doc.Modified ?? DateTime.Now;
+        var modified = doc.Modified ?? Data.DbTime.Now();
         // Users who read this DocType only if_owner hear about their own rows in a room of their own.
         var ownerOnlyReaders = doc.Meta.Permissions.Any(p => p.IfOwner == 1 && p.Read == 1 && p.PermLevel == 0);
         return RealtimePublisher.NotifyUpdateAsync(ctx, doc.DocType, doc.Name, modified, listUpdate: !doc.Meta.Single,

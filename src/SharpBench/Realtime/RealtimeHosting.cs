@@ -22,7 +22,8 @@ public static class RealtimeHosting
     /// <summary>Set to 1 to add the <c>/sharpbench-echo</c> namespace the protocol conformance tests drive.</summary>
     public const string EchoVariable = "SHARPBENCH_REALTIME_ECHO";
 
-    public static void AddRealtime(IServiceCollection services, Func<IServiceProvider, IRealtimeBridge> bridge, EngineOptions? options = null)
+    /// <summary>The realtime server's services; it listens on the bench's bridge (<see cref="IRealtimeBridges.ForBenchAsync"/>).</summary>
+    public static void AddRealtime(IServiceCollection services, EngineOptions? options = null)
     {
         services.AddSingleton(options ?? new EngineOptions());
         services.AddSingleton<IRealtimeAuth, SiteSessionAuth>();
@@ -38,10 +39,13 @@ public static class RealtimeHosting
             Metrics.SharpBenchMetrics.WatchSockets(() => server.Sockets.Namespaces.Sum(n => n.SocketCount));
             return server;
         });
-        services.AddSingleton(bridge);
         services.AddSingleton<RealtimeRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeRelay>());
     }
+
+    /// <summary>The standalone role's health: healthy while subscribed to the bridge (<c>bench start</c>'s web health stays as it is).</summary>
+    public static void AddStandaloneHealth(IServiceCollection services) =>
+        services.AddHealthChecks().AddCheck<RealtimeHealth>("realtime");
 
     public static void MapRealtime(WebApplication app)
     {
@@ -49,37 +53,22 @@ public static class RealtimeHosting
         app.Services.GetRequiredService<RealtimeServer>().Map(app);
     }
 
-    /// <summary>The bridge a bench uses: Redis when <c>redis_queue</c> is set in common config (as node reads it), else in-process.</summary>
-    public static IRealtimeBridge BridgeFor(Bench bench)
-    {
-        var url = Jobs.QueueSettings.For(bench).RedisQueue;
-        return url is null ? InProcessBridge.Shared : RedisBridge.ForUrlAsync(url).GetAwaiter().GetResult();
-    }
-
-    /// <summary>The standalone realtime role (the compose <c>websocket</c> service).</summary>
-    public static WebApplication BuildStandalone(Bench bench, string bind, int port, IRealtimeBridge bridge, EngineOptions? options = null)
+    /// <summary>The web host of the standalone realtime role (the compose <c>websocket</c> service), before the realtime services are added.</summary>
+    public static WebApplicationBuilder CreateStandaloneBuilder(string bind, int port)
     {
         var builder = WebApplication.CreateSlimBuilder(WebServer.CreateHostOptions());
         builder.WebHost.UseUrls($"http://{(bind.Contains(':') ? $"[{bind}]" : bind)}:{port}");
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         Logging.Configure(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddSingleton(bench);
-        builder.Services.AddSingleton<SiteRegistry>();
-        builder.Services.AddHealthChecks().AddCheck<RealtimeHealth>("realtime");
-        AddRealtime(builder.Services, _ => bridge, options);
-        var app = builder.Build();
-        app.MapHealthChecks("/healthz");
-        MapRealtime(app);
-        return app;
+        return builder;
     }
 
-    /// <summary>The module <c>bench start</c> adds to the web server.</summary>
-    public sealed class Module(Func<IServiceProvider, IRealtimeBridge> bridge) : IWebModule
+    /// <summary>Maps what the standalone realtime role serves: its health check and <c>/socket.io</c>.</summary>
+    public static void MapStandalone(WebApplication app)
     {
-        public void ConfigureServices(IServiceCollection services) => AddRealtime(services, bridge);
-
-        public void Map(WebApplication app) => MapRealtime(app);
+        app.MapHealthChecks("/healthz");
+        MapRealtime(app);
     }
 }
 
@@ -95,7 +84,7 @@ internal sealed class RealtimeHealth(RealtimeRelay relay) : IHealthCheck
 /// Subscribes the server to the bridge for the life of the host, and on shutdown closes every
 /// client connection in a way that makes socket.io-client reconnect (to another replica).
 /// </summary>
-internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridge bridge, IHostApplicationLifetime lifetime, ILogger<RealtimeRelay> log) : IHostedService
+internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridges bridges, Bench bench, IHostApplicationLifetime lifetime, ILogger<RealtimeRelay> log) : IHostedService
 {
     private IAsyncDisposable? _subscription;
 
@@ -105,6 +94,7 @@ internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridge bridg
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var bridge = await bridges.ForBenchAsync(bench);
         _subscription = await bridge.SubscribeBatchesAsync(messages =>
         {
             // Several events at once: each client gets its share of all of them in one write.

@@ -8,7 +8,7 @@ namespace SharpBench.Realtime;
 /// <summary>
 /// <c>frappe.publish_realtime</c> and <c>frappe.publish_progress</c>: Frappe's room rules
 /// (reference 2.3), after-commit delivery (dropped on rollback), and the bridge to the realtime
-/// servers (Redis <c>events</c> on the site's <c>redis_queue</c>, else in-process).
+/// servers (Redis <c>events</c> on the site's <c>redis_queue</c>, else in-process; see <see cref="RealtimeBridges"/>).
 /// </summary>
 public static class RealtimePublisher
 {
@@ -16,17 +16,6 @@ public static class RealtimePublisher
     public const string TaskIdItem = "task_id";
 
     private const string PendingItem = "realtime.pending";
-
-    /// <summary>Overrides bridge selection (tests, or a host that wires its own).</summary>
-    public static Func<Site, Task<IRealtimeBridge>>? BridgeFactory { get; set; }
-
-    public static async Task<IRealtimeBridge> BridgeForAsync(Site site)
-    {
-        if (BridgeFactory is { } f)
-            return await f(site);
-        var url = Jobs.QueueSettings.For(site).RedisQueue;
-        return url is null ? InProcessBridge.Shared : await RedisBridge.ForUrlAsync(url);
-    }
 
     public static Task PublishAsync(FrappeContext context, string? @event = null, object? message = null, string? room = null,
         string? user = null, string? doctype = null, string? docname = null, string? taskId = null, bool afterCommit = false)
@@ -68,7 +57,7 @@ public static class RealtimePublisher
         }
         var published = new RealtimeMessage { Event = @event, Message = node, Room = room, Namespace = context.Site.Name };
         if (!afterCommit)
-            return SendAsync(context.Site, published);
+            return SendAsync(context, published);
         QueueAfterCommit(context, published);
         return Task.CompletedTask;
     }
@@ -131,7 +120,7 @@ public static class RealtimePublisher
             {
                 context.Items.Remove(PendingItem);
                 foreach (var m in pending)
-                    await SendAsync(context.Site, m);
+                    await SendAsync(context, m);
             });
             context.AfterRollback(() =>
             {
@@ -145,11 +134,11 @@ public static class RealtimePublisher
             pending.Add(message);
     }
 
-    private static async Task SendAsync(Site site, RealtimeMessage message)
+    private static async Task SendAsync(FrappeContext context, RealtimeMessage message)
     {
         try
         {
-            var bridge = await BridgeForAsync(site);
+            var bridge = await RealtimeBridges.Of(context).ForAsync(context.Site);
             await bridge.PublishAsync(message);
         }
         catch (StackExchange.Redis.RedisException)

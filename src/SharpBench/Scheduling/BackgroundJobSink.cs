@@ -5,13 +5,12 @@ using SharpBench.Sites;
 namespace SharpBench.Scheduling;
 
 /// <summary>Due jobs go through <c>frappe.enqueue</c> with a job id and deduplicate, as Administrator.</summary>
-public sealed class BackgroundJobSink : IScheduledJobSink
+/// <param name="services">The host's services (its queue); null outside a host.</param>
+public sealed class BackgroundJobSink(IServiceProvider? services = null) : IScheduledJobSink
 {
-    public static readonly BackgroundJobSink Instance = new();
-
     public async Task<bool> EnqueueAsync(Site site, string queue, string jobId, string method, JsonObject kwargs, CancellationToken ct = default)
     {
-        await using var context = new FrappeContext(site, "Administrator");
+        await using var context = new FrappeContext(site, "Administrator", services);
         var result = await BackgroundJobs.EnqueueAsync(context, method, kwargs, new EnqueueOptions
         {
             Queue = queue,

@@ -28,13 +28,10 @@ public static class SchedulingMethods
         ["hourly_long"] = [Backups.ScheduledBackup.Method],
     };
 
-    private static int _registered;
-
-    public static void Register(TimeProvider? clock = null)
+    /// <summary>Called once, by <see cref="MethodRegistry"/> on its first look-up.</summary>
+    internal static void Register()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 1)
-            return;
-        clock ??= TimeProvider.System;
+        var clock = TimeProvider.System;
         Backups.ScheduledBackup.Register();
         MethodRegistry.Register(ScheduledJobRunner.RunMethod, async (ctx, kwargs, ct) =>
         {

@@ -5,7 +5,7 @@ namespace SharpBench.Sites;
 /// system, else a copy and delete. In a container the <c>sites</c> volume and the bench folder
 /// (where <c>archived_sites</c> lives) are different file systems, where a rename fails with EXDEV.
 /// </summary>
-public static class FolderMove
+internal static class FolderMove
 {
     public static void Move(string source, string target)
     {

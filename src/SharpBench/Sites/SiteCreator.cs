@@ -159,7 +159,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         Directory.CreateDirectory(bench.ArchivedSitesPath);
         var target = Path.Combine(bench.ArchivedSitesPath, site);
         if (Directory.Exists(target))
-            target += "-" + DateTime.Now.ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            target += "-" + TimeProvider.System.GetLocalNow().ToString("yyyyMMdd_HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         FolderMove.Move(bench.SitePath(site), target);
         if (bench.DefaultSite == site)
             bench.UpdateCommonConfig(c => c.Remove("default_site"));

@@ -8,7 +8,8 @@ namespace SharpBench.Sites;
 /// <see cref="RecheckInterval"/>, so a site created, changed or dropped by another process is
 /// seen within that interval without a file read on every request.
 /// </summary>
-public sealed class SiteRegistry(Bench bench)
+/// <param name="host">The host's state every site it resolves carries; a registry made outside a host has its own.</param>
+public sealed class SiteRegistry(Bench bench, Apps.HostState? host = null)
 {
     private sealed record Entry(Site? Site, DateTime SiteStamp, DateTime CommonStamp, long CheckedAt);
 
@@ -18,6 +19,8 @@ public sealed class SiteRegistry(Bench bench)
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
 
     public Bench Bench { get; } = bench;
+
+    public Apps.HostState Host { get; } = host ?? new Apps.HostState();
 
     /// <summary>The site of that name, or null when the name is invalid or no such site exists.</summary>
     public Site? Find(string? name)
@@ -41,7 +44,7 @@ public sealed class SiteRegistry(Bench bench)
             var config = Bench.SiteConfig(name);
             // A folder whose config names no database is not a usable site (Frappe answers 404).
             if (config.GetString("db_name") is not null)
-                site = new Site(name, Path.Combine(Bench.SitesPath, name), config);
+                site = new Site(name, Path.Combine(Bench.SitesPath, name), config, Host);
         }
         _entries[name] = new Entry(site, siteStamp, commonStamp, now);
         return site;

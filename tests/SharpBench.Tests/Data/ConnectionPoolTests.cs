@@ -70,10 +70,10 @@ public class ConnectionPoolTests
         Assert.Equal(2, ConnectionPool.IdleCount(site.Connection.ConnectionString));
 
         // Younger than the lifetime: kept, and still usable.
-        ConnectionPool.Sweep(TimeSpan.FromMinutes(1), site.Connection.ConnectionString);
+        await ConnectionPool.SweepAsync(TimeSpan.FromMinutes(1), site.Connection.ConnectionString);
         Assert.Equal(2, ConnectionPool.IdleCount(site.Connection.ConnectionString));
         await Task.Delay(50);
-        ConnectionPool.Sweep(TimeSpan.FromMilliseconds(10), site.Connection.ConnectionString);
+        await ConnectionPool.SweepAsync(TimeSpan.FromMilliseconds(10), site.Connection.ConnectionString);
         Assert.Equal(0, ConnectionPool.IdleCount(site.Connection.ConnectionString));
         // The SQLite connections really closed: the write-ahead log is checkpointed away.
         Assert.False(File.Exists(site.Connection.Describe + "-wal"));

@@ -24,7 +24,7 @@ public sealed class SchedulerKillTests(ITestOutputHelper output)
 
     private static async Task<int?> LeaderPidAsync(JobBench jb)
     {
-        var owner = (string?)await RedisConnections.Get(jb.RedisUrl).GetDatabase().StringGetAsync(SchedulerLeadership.KeyFor(jb.BenchId));
+        var owner = (string?)await (await RedisConnections.Outside.QueueAsync(jb.RedisUrl)).GetDatabase().StringGetAsync(SchedulerLeadership.KeyFor(jb.BenchId));
         return owner is null ? null : int.Parse(owner.Split(':')[^2], CultureInfo.InvariantCulture);
     }
 

@@ -134,7 +134,7 @@ public sealed class AuthApiTests : IAsyncLifetime
         await using (var db = await _server.DbAsync())
             await db.ExecuteAsync($"UPDATE {db.Dialect.Quote("tabSessions")} SET lastupdate = @p0", [DbTime.Now().AddHours(-171)]);
         // The edit went behind the framework's back; the server would see it after the local cache's TTL.
-        LocalSessionCache.Clear();
+        _server.Site.Host.Sessions.Local.Clear();
         var r = await client.GetAsync("/api/method/frappe.auth.get_logged_user");
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
         Assert.Equal(1, (int?)(await BodyAsync(r))["session_expired"]);
@@ -270,7 +270,7 @@ public sealed class RedisSessionTests
         await using var server = await LiveServer.StartAsync(siteConfig: c => c["redis_cache"] = TestServices.RedisCache);
         using var client = await server.LoginAsync();
         var sid = (await server.CountAsync("tabSessions")) == 1 ? await SidAsync(server) : throw new InvalidOperationException("no session row");
-        var redis = RedisConnections.Database(TestServices.RedisCache)!;
+        var redis = (await RedisConnections.DatabaseAsync(TestServices.RedisCache))!;
         var key = $"{server.Site.Config.GetString("db_name")}|session|{sid}";
         Assert.True(await redis.KeyExistsAsync(key));
         var ttl = await redis.KeyTimeToLiveAsync(key);

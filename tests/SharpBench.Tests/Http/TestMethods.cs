@@ -50,4 +50,34 @@ public static class TestMethods
             throw new ValidationError("failing after the write");
         return key;
     }
+
+    /// <summary>Requests of <see cref="SaveThenOutliveClient"/> that reached the handler, by key.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Reached = new();
+
+    /// <summary>Whether <see cref="SaveThenOutliveClient"/> saw its request aborted before it returned, by key.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SawAbort = new();
+
+    /// <summary>After-commit work of <see cref="SaveThenOutliveClient"/> that ran, by key.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> AfterCommitRan = new();
+
+    /// <summary>
+    /// A save with a job and after-commit work that finishes only after its client went away:
+    /// it writes a row, enqueues a job (id = key), queues after-commit work, then waits for the
+    /// request to be aborted and returns normally, as a handler past its last await would.
+    /// </summary>
+    [Whitelist("sharpbench_tests.save_then_outlive_client", AllowGuest = true)]
+    public static async Task<string> SaveThenOutliveClient(FrappeContext context, string key, CancellationToken ct = default)
+    {
+        await WriteDefault(context, key, ct: ct);
+        await SharpBench.Jobs.BackgroundJobs.EnqueueAsync(context, "sharpbench_tests.nothing", null, new SharpBench.Jobs.EnqueueOptions { JobId = key }, ct);
+        context.AfterCommit(() =>
+        {
+            AfterCommitRan.GetOrAdd(key, _ => new()).TrySetResult();
+            return Task.CompletedTask;
+        });
+        Reached.GetOrAdd(key, _ => new()).TrySetResult();
+        await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None), Task.Delay(Timeout.Infinite, ct));
+        SawAbort[key] = ct.IsCancellationRequested;
+        return key;
+    }
 }

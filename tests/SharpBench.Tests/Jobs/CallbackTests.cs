@@ -1,5 +1,6 @@
 using SharpBench.Jobs;
 using SharpBench.Sites;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Jobs;
 
@@ -7,13 +8,6 @@ namespace SharpBench.Tests.Jobs;
 public sealed class CallbackTests
 {
     private const string Callback = "sb_test_app.jobs.callback";
-
-    private static async Task DrainAsync(JobBench bench)
-    {
-        var worker = bench.InProcessWorker(new WorkerOptions { Queues = bench.Settings.QueueNames.ToList(), Burst = true });
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await worker.RunAsync(limit.Token);
-    }
 
     private static async Task<List<(string Name, string Owner)>> MarkerRowsAsync(Site site)
     {
@@ -33,7 +27,7 @@ public sealed class CallbackTests
         var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file = bench.TempFile("ok.txt"), tag = "t1" }, options);
         Assert.Equal(Callback, (await bench.Backend.GetAsync(r.JobId!))!.OnSuccess);
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(r.JobId!))!.Status);
         // Only the success callback ran, with the job's result, committed as the job's user.
@@ -49,7 +43,7 @@ public sealed class CallbackTests
         var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", new { why = "cb" },
             new EnqueueOptions { JobId = "bad1", OnSuccess = Callback, OnFailure = Callback });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var job = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.Equal(JobStatus.Failed, job.Status);
@@ -69,7 +63,7 @@ public sealed class CallbackTests
         var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.echo", new { callback_throws = true },
             new EnqueueOptions { JobId = "cbfail", OnSuccess = Callback, OnFailure = Callback });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var job = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.Equal(JobStatus.Failed, job.Status);
@@ -108,7 +102,7 @@ public sealed class CallbackTests
         var ok = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", null);
         var shortFail = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", new { why = "s" }, new EnqueueOptions { Queue = "short" });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Null(await bench.Backend.GetAsync(ids[0]));
         Assert.Null(await bench.Backend.GetAsync(ids[1]));
@@ -117,7 +111,7 @@ public sealed class CallbackTests
         // The limit is per queue, and finished jobs are not counted.
         Assert.Equal(JobStatus.Failed, (await bench.Backend.GetAsync(shortFail.JobId!))!.Status);
         Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(ok.JobId!))!.Status);
-        var registry = await RedisConnections.Get(bench.RedisUrl).GetDatabase()
+        var registry = await (await RedisConnections.Outside.QueueAsync(bench.RedisUrl)).GetDatabase()
             .SortedSetRangeByRankAsync($"sb:{bench.BenchId}:failed:default");
         Assert.Equal(ids[2..], registry.Select(v => (string)v!).ToList());
     }
@@ -129,14 +123,14 @@ public sealed class CallbackTests
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site);
         var first = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", new { why = "1" }, new EnqueueOptions { JobId = "again" });
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
         Assert.Equal(JobStatus.Failed, (await bench.Backend.GetAsync(first.JobId!))!.Status);
 
         // Same id queued again (it replaces the failed record), then another failure pushes the
         // old registry entry out: the queued job must survive.
         await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.noop", null, new EnqueueOptions { JobId = "again", Queue = "long" });
         await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", new { why = "2" }, new EnqueueOptions { JobId = "other" });
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(first.JobId!))!.Status);
         Assert.Equal(JobStatus.Failed, (await bench.Backend.GetAsync(JobRecord.FullId(site.Name, "other")))!.Status);

@@ -17,13 +17,16 @@ public sealed class FullRedisTests
     /// <summary>
     /// Puts the Redis over its limit, not at it: Redis admits a small write while its usage hovers
     /// at the limit, so the limit is set below what it holds (as when data grew past a container's
-    /// maxmemory), and every write that needs memory is refused.
+    /// maxmemory), and every write that needs memory is refused. The filler goes in pieces of 8 KB:
+    /// one 1 MB command would leave a 1 MB query buffer that Redis frees a moment later, bringing
+    /// it back under the limit.
     /// </summary>
     private static async Task<ConnectionMultiplexer> FillAsync(OwnRedis redis)
     {
         var mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port},allowAdmin=true");
         var db = mux.GetDatabase();
-        await db.StringSetAsync("filler", new string('x', 1024 * 1024));
+        for (var i = 0; i < 128; i++)
+            await db.StringSetAsync("filler:" + i, new string('x', 8 * 1024));
         var used = ((string)(await db.ExecuteAsync("INFO", "memory"))!).Split('\n')
             .Single(l => l.StartsWith("used_memory:", StringComparison.Ordinal))["used_memory:".Length..].Trim();
         await db.ExecuteAsync("CONFIG", "SET", "maxmemory", long.Parse(used, System.Globalization.CultureInfo.InvariantCulture) - 512 * 1024);

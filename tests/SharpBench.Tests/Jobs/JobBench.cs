@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using SharpBench.Hosting;
 using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Jobs;
@@ -26,7 +28,8 @@ public sealed class JobBench : IAsyncDisposable
         JobsSetup.Register();
     }
 
-    public JobBench(string? redisUrl = null, JsonObject? extraCommon = null)
+    /// <param name="services">Changes to the bench's services (e.g. a test's realtime bridges), as a host's composition would make them.</param>
+    public JobBench(string? redisUrl = null, JsonObject? extraCommon = null, Action<IServiceCollection>? services = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "sb-jobs-" + Guid.NewGuid().ToString("N")[..10]);
         Bench = new Bench(Root);
@@ -49,7 +52,16 @@ public sealed class JobBench : IAsyncDisposable
         Directory.CreateDirectory(appDir);
         File.Copy(Path.Combine(AppContext.BaseDirectory, TestApp.AppName + ".dll"), Path.Combine(appDir, TestApp.AppName + ".dll"));
         File.WriteAllText(Path.Combine(Bench.SitesPath, "apps.txt"), "frappe\n" + TestApp.AppName + "\n");
+        // The services a host of this bench would hold, sharing the process's Redis connections.
+        var collection = new ServiceCollection().AddSingleton(RedisConnections.Outside);
+        services?.Invoke(collection);
+        Services = collection.AddSharpBenchCore(Bench).BuildServiceProvider();
     }
+
+    /// <summary>The bench's own services: its job queues (its in-process one too) and realtime bridges.</summary>
+    public ServiceProvider Services { get; }
+
+    public JobBackends Backends => Services.GetRequiredService<JobBackends>();
 
     public static string RedisQueue => Environment.GetEnvironmentVariable("SB_REDIS_QUEUE") is { Length: > 0 } v ? v : "redis://127.0.0.1:16379";
 
@@ -60,42 +72,20 @@ public sealed class JobBench : IAsyncDisposable
 
     public QueueSettings Settings => QueueSettings.For(Bench);
 
-    public IJobBackend Backend => JobBackends.For(Settings);
+    public IJobBackend Backend => Backends.For(Settings);
 
     public SiteRegistry Sites => new(Bench);
 
     public async Task<Site> CreateSiteAsync(DbKind kind = DbKind.Sqlite)
     {
         var name = $"j{Guid.NewGuid().ToString("N")[..10]}.localhost";
-        var options = new NewSiteOptions(name, "admin") { DbType = kind };
-        if (kind == DbKind.MariaDb)
-        {
-            options = options with
-            {
-                DbHost = Env("SB_MARIADB_HOST", "127.0.0.1"),
-                DbPort = int.Parse(Env("SB_MARIADB_PORT", "13306"), System.Globalization.CultureInfo.InvariantCulture),
-                RootUser = Env("SB_MARIADB_ROOT_USER", "root"),
-                RootPassword = Env("SB_MARIADB_ROOT_PASSWORD", "root"),
-            };
-        }
-        else if (kind == DbKind.Postgres)
-        {
-            options = options with
-            {
-                DbHost = Support.TestServices.PostgresHost,
-                DbPort = Support.TestServices.PostgresPort,
-                RootUser = Support.TestServices.PostgresRootUser,
-                RootPassword = Support.TestServices.PostgresRootPassword,
-            };
-        }
+        var options = Support.TestServices.SiteOptions(name, kind);
         await new SiteCreator(Bench, _ => { }).CreateAsync(options);
         var site = Sites.Find(name)!;
         if (kind != DbKind.Sqlite)
             _serverDatabases.Add((name, kind));
         return site;
     }
-
-    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 
     public static async Task<List<Dictionary<string, object?>>> ErrorLogsAsync(Site site)
     {
@@ -111,11 +101,11 @@ public sealed class JobBench : IAsyncDisposable
         return rows.Select(r => (string)r["n"]!).Order(StringComparer.Ordinal).ToList();
     }
 
-    public FrappeContext Context(Site site, string user = "Administrator") => new(site, user);
+    public FrappeContext Context(Site site, string user = "Administrator") => new(site, user, Services);
 
     /// <summary>A worker in this test process (the library loop, not the CLI).</summary>
     public Worker InProcessWorker(WorkerOptions options) =>
-        new(Backend, Settings, options with { ReclaimGrace = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(1) }, Sites, NullLogger.Instance);
+        new(Backend, Settings, options with { ReclaimGrace = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(1) }, Sites, NullLogger.Instance, Services);
 
     public string TempFile(string name) => Path.Combine(Root, name);
 
@@ -201,10 +191,7 @@ public sealed class JobBench : IAsyncDisposable
         {
             try
             {
-                var (rootUser, rootPassword) = kind == DbKind.Postgres
-                    ? (Support.TestServices.PostgresRootUser, Support.TestServices.PostgresRootPassword)
-                    : (Env("SB_MARIADB_ROOT_USER", "root"), Env("SB_MARIADB_ROOT_PASSWORD", "root"));
-                await new SiteCreator(Bench, _ => { }).DropAsync(name, rootUser, rootPassword, force: true);
+                await new SiteCreator(Bench, _ => { }).DropAsync(name, Support.TestServices.MariaDbRootUser, Support.TestServices.MariaDbRootPassword, force: true);
             }
             catch (Exception)
             {
@@ -215,7 +202,7 @@ public sealed class JobBench : IAsyncDisposable
         {
             try
             {
-                var server = RedisConnections.Get(RedisUrl);
+                var server = (await RedisConnections.Outside.QueueAsync(RedisUrl));
                 var db = server.GetDatabase();
                 foreach (var ep in server.GetEndPoints())
                 {
@@ -228,6 +215,7 @@ public sealed class JobBench : IAsyncDisposable
                 // the Redis of a restart test may be gone already
             }
         }
+        await Services.DisposeAsync();
         Database.ClearPool(Root);
         try
         {

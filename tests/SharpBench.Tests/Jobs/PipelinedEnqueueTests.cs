@@ -13,7 +13,7 @@ public sealed class PipelinedEnqueueTests
 {
     private static async Task BreakQueueAsync(JobBench bench) =>
         // A plain string where the stream should be: XADD fails with WRONGTYPE inside the enqueue script.
-        await RedisConnections.Get(bench.RedisUrl).GetDatabase().StringSetAsync($"sb:{bench.BenchId}:queue:default", "not a stream");
+        await (await RedisConnections.Outside.QueueAsync(bench.RedisUrl)).GetDatabase().StringSetAsync($"sb:{bench.BenchId}:queue:default", "not a stream");
 
     [Fact]
     public async Task A_redis_error_fails_the_commit_and_the_transaction_rolls_back()

@@ -51,7 +51,7 @@ public sealed class RedisQueueLoginTests
     /// <summary>An event published through the bench's realtime bridge (on redis_queue) comes back to its subscriber.</summary>
     internal static async Task AssertBridgeCarriesAsync(JobBench bench, string site)
     {
-        var bridge = RealtimeHosting.BridgeFor(bench.Bench);
+        var bridge = await RealtimeBridges.Outside.ForBenchAsync(bench.Bench);
         Assert.IsType<RedisBridge>(bridge);
         var heard = new TaskCompletionSource<RealtimeMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (await bridge.SubscribeAsync(m => heard.TrySetResult(m)))

@@ -1,19 +1,13 @@
 using System.Text.Json.Nodes;
 using SharpBench.Jobs;
 using SharpBench.Model;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Jobs;
 
 /// <summary>The worker loop against the real Redis and a real site: outcomes, priority, faults.</summary>
 public sealed class WorkerTests
 {
-    private static async Task DrainAsync(JobBench bench, params string[] queues)
-    {
-        var worker = bench.InProcessWorker(new WorkerOptions { Queues = queues.Length > 0 ? queues : bench.Settings.QueueNames.ToList(), Burst = true });
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await worker.RunAsync(limit.Token);
-    }
-
     [Fact]
     public async Task A_job_runs_as_the_enqueuing_user_on_its_site_and_keeps_its_result()
     {
@@ -22,7 +16,7 @@ public sealed class WorkerTests
         await using var ctx = bench.Context(site, "carol@example.com");
         var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new { key = "k1" });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var job = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.Equal(JobStatus.Finished, job.Status);
@@ -45,7 +39,7 @@ public sealed class WorkerTests
         var bad = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.fail", new { why = "testing" });
         var good = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new { key = "after-failure" });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var failed = (await bench.Backend.GetAsync(bad.JobId!))!;
         Assert.Equal(JobStatus.Failed, failed.Status);
@@ -68,7 +62,7 @@ public sealed class WorkerTests
         var hang = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.hang", null, new EnqueueOptions { Timeout = 1 });
         var next = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.record", new { key = "after-hang" });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var job = (await bench.Backend.GetAsync(hang.JobId!))!;
         Assert.Equal(JobStatus.Failed, job.Status);
@@ -94,7 +88,7 @@ public sealed class WorkerTests
         await Add("short2", "short");
 
         // Priority as given on the command line, not the built-in order.
-        await DrainAsync(bench, "long", "default", "short");
+        await Drain.JobsAsync(bench, "long", "default", "short");
 
         var order = (await File.ReadAllLinesAsync(file)).Select(l => l.Split(' ')[0]).ToList();
         Assert.Equal(["long1", "long2", "default-front", "default1", "short1", "short2"], order);
@@ -154,7 +148,7 @@ public sealed class WorkerTests
         var file = bench.TempFile("tries.txt");
         var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.flaky", new JsonObject { ["file"] = file, ["fail_times"] = 2 });
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var job = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.Equal(JobStatus.Finished, job.Status);
@@ -171,7 +165,7 @@ public sealed class WorkerTests
         var r = await BackgroundJobs.EnqueueAsync(ctx, "sb_test_app.jobs.log", new { file, tag = "x" });
 
         Assert.Equal(StopOutcome.Canceled, await bench.Backend.StopAsync(r.JobId!));
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Equal(JobStatus.Canceled, (await bench.Backend.GetAsync(r.JobId!))!.Status);
         Assert.False(File.Exists(file));
@@ -260,7 +254,7 @@ public sealed class WorkerTests
         var queued = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.Equal("ToDo.close_from_job", queued.JobName);
         Assert.Equal(300, queued.Timeout);
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         var job = (await bench.Backend.GetAsync(r.JobId!))!;
         Assert.True(job.Status == JobStatus.Finished, job.ExcInfo);
@@ -274,7 +268,7 @@ public sealed class WorkerTests
     public async Task The_in_process_queue_gives_the_same_statuses_and_priority()
     {
         await using var bench = new JobBench(redisUrl: "");
-        var backend = JobBackends.UseEmbedded();
+        var backend = bench.Backends.UseEmbedded();
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site, "erin@example.com");
         var file = bench.TempFile("order.txt");
@@ -284,7 +278,7 @@ public sealed class WorkerTests
         Assert.Same(backend, bench.Backend);
         Assert.Equal(JobStatus.Queued, (await backend.GetAsync(a.JobId!))!.Status);
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Equal(["short erin@example.com", "default erin@example.com"], await File.ReadAllLinesAsync(file));
         Assert.Equal(JobStatus.Finished, (await backend.GetAsync(a.JobId!))!.Status);

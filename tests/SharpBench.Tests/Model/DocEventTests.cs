@@ -11,8 +11,8 @@ public sealed class DocEventTests(ModelSites sites)
 {
     private sealed class Recorder(List<string> log) : DocumentController
     {
-        public override Task BeforeInsertAsync(FrappeContext ctx, Document doc) { log.Add("before_insert"); return Task.CompletedTask; }
-        public override Task ValidateAsync(FrappeContext ctx, Document doc)
+        public override Task BeforeInsertAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("before_insert"); return Task.CompletedTask; }
+        public override Task ValidateAsync(FrappeContext ctx, Document doc, CancellationToken ct)
         {
             log.Add("validate");
             if (doc.GetString("title") == "refuse")
@@ -20,14 +20,14 @@ public sealed class DocEventTests(ModelSites sites)
             doc.Set("title", doc.GetString("title") + "!");
             return Task.CompletedTask;
         }
-        public override Task BeforeSaveAsync(FrappeContext ctx, Document doc) { log.Add("before_save"); return Task.CompletedTask; }
-        public override Task AfterInsertAsync(FrappeContext ctx, Document doc) { log.Add("after_insert"); return Task.CompletedTask; }
-        public override Task OnUpdateAsync(FrappeContext ctx, Document doc) { log.Add("on_update"); return Task.CompletedTask; }
-        public override Task BeforeSubmitAsync(FrappeContext ctx, Document doc) { log.Add("before_submit"); return Task.CompletedTask; }
-        public override Task OnSubmitAsync(FrappeContext ctx, Document doc) { log.Add("on_submit"); return Task.CompletedTask; }
-        public override Task OnCancelAsync(FrappeContext ctx, Document doc) { log.Add("on_cancel"); return Task.CompletedTask; }
-        public override Task OnTrashAsync(FrappeContext ctx, Document doc) { log.Add("on_trash"); return Task.CompletedTask; }
-        public override Task AfterDeleteAsync(FrappeContext ctx, Document doc) { log.Add("after_delete"); return Task.CompletedTask; }
+        public override Task BeforeSaveAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("before_save"); return Task.CompletedTask; }
+        public override Task AfterInsertAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("after_insert"); return Task.CompletedTask; }
+        public override Task OnUpdateAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("on_update"); return Task.CompletedTask; }
+        public override Task BeforeSubmitAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("before_submit"); return Task.CompletedTask; }
+        public override Task OnSubmitAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("on_submit"); return Task.CompletedTask; }
+        public override Task OnCancelAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("on_cancel"); return Task.CompletedTask; }
+        public override Task OnTrashAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("on_trash"); return Task.CompletedTask; }
+        public override Task AfterDeleteAsync(FrappeContext ctx, Document doc, CancellationToken ct) { log.Add("after_delete"); return Task.CompletedTask; }
     }
 
     [Theory]
@@ -40,8 +40,8 @@ public sealed class DocEventTests(ModelSites sites)
             new JsonArray(TestDocTypes.Perm("System Manager", submit: true)));
         var log = new List<string>();
         DocEvents.Controller(dt, new Recorder(log));
-        DocEventCallback specific = (c, d, e) => { if (d.DocType == dt) log.Add("hook:" + e); return Task.CompletedTask; };
-        DocEventCallback star = (c, d, e) => { if (d.DocType == dt) log.Add("*:" + e); return Task.CompletedTask; };
+        DocEventCallback specific = (c, d, e, _) => { if (d.DocType == dt) log.Add("hook:" + e); return Task.CompletedTask; };
+        DocEventCallback star = (c, d, e, _) => { if (d.DocType == dt) log.Add("*:" + e); return Task.CompletedTask; };
         DocEvents.On(dt, DocEvents.OnUpdate, specific);
         DocEvents.On("*", DocEvents.OnUpdate, star);
         DocEvents.On("*", DocEvents.AfterDelete, star);

@@ -28,7 +28,7 @@ public sealed class MetaCacheTests(ModelSites sites)
             await DocTypeRows.WriteAsync(db, meta, DbTime.Now().AddSeconds(1));
             await db.CommitAsync();
         }
-        await Task.Delay(Meta.RecheckInterval + TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+        await Task.Delay(sites.Site(kind).Host.Meta.RecheckInterval + TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
         await using (var ctx = sites.Context(kind))
         {
             Assert.NotNull((await Meta.GetAsync(ctx, name)).Field("extra"));

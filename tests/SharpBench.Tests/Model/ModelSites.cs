@@ -1,5 +1,6 @@
 using SharpBench.Data;
 using SharpBench.Sites;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Model;
 
@@ -13,8 +14,6 @@ public sealed class ModelSites : IAsyncLifetime
     private readonly Dictionary<DbKind, Site> _sites = [];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sb-model-" + Guid.NewGuid().ToString("N")[..8]);
     private Bench? _bench;
-
-    public static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 
     public async ValueTask InitializeAsync()
     {
@@ -30,27 +29,7 @@ public sealed class ModelSites : IAsyncLifetime
 
     private async Task CreateAsync(SiteCreator creator, DbKind kind, string name)
     {
-        var options = new NewSiteOptions(name, "admin-pass") { DbType = kind };
-        if (kind == DbKind.MariaDb)
-        {
-            options = options with
-            {
-                DbHost = Env("SB_MARIADB_HOST", "127.0.0.1"),
-                DbPort = int.Parse(Env("SB_MARIADB_PORT", "13306"), System.Globalization.CultureInfo.InvariantCulture),
-                RootUser = Env("SB_MARIADB_ROOT_USER", "root"),
-                RootPassword = Env("SB_MARIADB_ROOT_PASSWORD", "root"),
-            };
-        }
-        else if (kind == DbKind.Postgres)
-        {
-            options = options with
-            {
-                DbHost = Env("SB_POSTGRES_HOST", "127.0.0.1"),
-                DbPort = int.Parse(Env("SB_POSTGRES_PORT", "15432"), System.Globalization.CultureInfo.InvariantCulture),
-                RootUser = Env("SB_POSTGRES_ROOT_USER", "postgres"),
-                RootPassword = Env("SB_POSTGRES_ROOT_PASSWORD", "postgres"),
-            };
-        }
+        var options = TestServices.SiteOptions(name, kind, "admin-pass");
         await creator.CreateAsync(options);
         var site = new SiteRegistry(_bench!).Find(name) ?? throw new InvalidOperationException($"site {name} was not created");
         lock (_sites)
@@ -74,8 +53,8 @@ public sealed class ModelSites : IAsyncLifetime
             try
             {
                 var (user, password) = kind == DbKind.MariaDb
-                    ? (Env("SB_MARIADB_ROOT_USER", "root"), Env("SB_MARIADB_ROOT_PASSWORD", "root"))
-                    : (Env("SB_POSTGRES_ROOT_USER", "postgres"), Env("SB_POSTGRES_ROOT_PASSWORD", "postgres"));
+                    ? (TestServices.MariaDbRootUser, TestServices.MariaDbRootPassword)
+                    : (TestServices.PostgresRootUser, TestServices.PostgresRootPassword);
                 await creator.DropAsync(site.Name, user, password, force: true);
             }
             catch (BenchException)

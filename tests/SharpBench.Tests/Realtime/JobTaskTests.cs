@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using SharpBench.Apps;
 using SharpBench.Jobs;
 using SharpBench.Realtime;
 using SharpBench.Realtime.Publishing;
 using SharpBench.Tests.Jobs;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Realtime;
 
@@ -32,23 +34,16 @@ public sealed class JobTaskTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _events.DisposeAsync();
 
-    private static async Task DrainAsync(JobBench bench)
-    {
-        var worker = bench.InProcessWorker(new WorkerOptions { Queues = bench.Settings.QueueNames.ToList(), Burst = true });
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await worker.RunAsync(limit.Token);
-    }
-
     [Fact]
     public async Task A_job_with_a_task_id_publishes_to_the_task_room_and_keeps_the_id_in_its_record()
     {
-        await using var bench = new JobBench();
+        await using var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site, "alice@example.com");
         var queued = await BackgroundJobs.EnqueueAsync(ctx, Method, null, new EnqueueOptions { TaskId = "task-42" });
         Assert.Equal("task-42", (await bench.Backend.GetAsync(queued.JobId!))!.TaskId);
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Equal(JobStatus.Finished, (await bench.Backend.GetAsync(queued.JobId!))!.Status);
         Assert.Equal(
@@ -61,13 +56,13 @@ public sealed class JobTaskTests : IAsyncLifetime
     [Fact]
     public async Task A_job_without_a_task_id_reports_progress_to_its_user()
     {
-        await using var bench = new JobBench();
+        await using var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site, "alice@example.com");
         var queued = await BackgroundJobs.EnqueueAsync(ctx, Method);
         Assert.Null((await bench.Backend.GetAsync(queued.JobId!))!.TaskId);
 
-        await DrainAsync(bench);
+        await Drain.JobsAsync(bench);
 
         Assert.Equal(
         [
@@ -81,7 +76,7 @@ public sealed class JobTaskTests : IAsyncLifetime
     [InlineData("bad\nid")]
     public async Task A_malformed_task_id_is_refused_and_nothing_is_queued(string taskId)
     {
-        await using var bench = new JobBench();
+        await using var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site);
 

@@ -1,24 +1,26 @@
-using SharpBench.Realtime;
 using SharpBench.Realtime.Publishing;
+using SharpBench.Sites;
 
 namespace SharpBench.Tests.Realtime;
 
 /// <summary>
-/// Sends every realtime publish of this process to an in-process bridge and keeps what reaches
-/// it, so a test sees exactly what a Socket.IO server would receive. The bridge factory is
-/// process-wide: classes using this share <see cref="PublisherTests.Name"/>'s collection.
+/// Keeps every realtime publish that reaches the process's in-process bridge: that of contexts
+/// made outside a host for sites without <c>redis_queue</c>, and that of any host given
+/// <see cref="Bridges"/> as its realtime bridges. A test sees exactly what a Socket.IO server
+/// would receive; other tests publish for their own sites meanwhile.
 /// </summary>
 public sealed class PublishedEvents : IAsyncDisposable
 {
-    private readonly InProcessBridge _bridge = new();
     private readonly List<RealtimeMessage> _got = [];
     private IAsyncDisposable? _subscription;
+
+    /// <summary>Realtime bridges that send every site's events here, Redis or not (for a host's or a test bench's services).</summary>
+    public IRealtimeBridges Bridges { get; } = new CaptureBridges();
 
     public static async Task<PublishedEvents> StartAsync()
     {
         var events = new PublishedEvents();
-        RealtimePublisher.BridgeFactory = _ => Task.FromResult<IRealtimeBridge>(events._bridge);
-        events._subscription = await events._bridge.SubscribeAsync(m =>
+        events._subscription = await RealtimeBridges.Outside.Local.SubscribeAsync(m =>
         {
             lock (events._got)
                 events._got.Add(m);
@@ -35,8 +37,14 @@ public sealed class PublishedEvents : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        RealtimePublisher.BridgeFactory = null;
         if (_subscription is not null)
             await _subscription.DisposeAsync();
+    }
+
+    private sealed class CaptureBridges : IRealtimeBridges
+    {
+        public Task<IRealtimeBridge> ForAsync(Site site) => Task.FromResult<IRealtimeBridge>(RealtimeBridges.Outside.Local);
+
+        public Task<IRealtimeBridge> ForBenchAsync(Bench bench) => Task.FromResult<IRealtimeBridge>(RealtimeBridges.Outside.Local);
     }
 }

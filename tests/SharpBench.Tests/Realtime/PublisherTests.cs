@@ -12,7 +12,7 @@ namespace SharpBench.Tests.Realtime;
 [Collection(PublisherTests.Name)]
 public sealed class PublisherTests : IAsyncLifetime
 {
-    public const string Name = "realtime publisher (process-wide bridge factory)";
+    public const string Name = "realtime publisher (the process-wide in-process bridge)";
 
     private readonly Site _site = new("rt-" + Guid.NewGuid().ToString("N")[..8] + ".local", Path.GetTempPath(), new SiteConfig(new JsonObject { ["db_name"] = "unused", ["db_type"] = "sqlite" }));
     private PublishedEvents _events = null!;

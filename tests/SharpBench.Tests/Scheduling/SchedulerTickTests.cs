@@ -4,6 +4,7 @@ using SharpBench.Jobs;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 using SharpBench.Tests.Jobs;
+using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Scheduling;
 
@@ -27,7 +28,7 @@ public class SchedulerTickTests
     }
 
     private static Scheduler NewScheduler(Bench bench, TimeProvider clock, Func<bool>? mayRun = null) =>
-        new(bench, BackgroundJobSink.Instance, clock, NullLogger.Instance) { MayRun = mayRun ?? (() => true) };
+        new(bench, new BackgroundJobSink(), clock, NullLogger.Instance) { MayRun = mayRun ?? (() => true) };
 
     [Fact]
     public async Task DueJobsAreQueuedOnceUnderTheirPerSiteIdAndNotAgainWhileQueued()
@@ -124,25 +125,6 @@ public class SchedulerTickTests
     /// Takes each queued job from Redis and runs it with the test clock (what a worker does), so
     /// last_execution moves in simulated time. Returns the job types that ran.
     /// </summary>
-    private static async Task<List<string>> DrainAsync(JobBench jb, TimeProvider clock)
-    {
-        var ran = new List<string>();
-        while (await jb.Backend.DequeueAsync(["short", "default", "long"], "sim-worker") is { } job)
-        {
-            var site = jb.Sites.Find(job.Site)!;
-            await using (var ctx = new FrappeContext(site, job.User))
-            {
-                ctx.Items["job"] = job;
-                await new ScheduledJobRunner(clock).RunAsync(ctx, (string)job.Kwargs["scheduled_job_type"]!);
-            }
-            job.Status = JobStatus.Finished;
-            job.EndedAt = JobRecord.Now();
-            await jb.Backend.CompleteAsync(job, TimeSpan.FromMinutes(10));
-            ran.Add((string)job.Kwargs["scheduled_job_type"]!);
-        }
-        return ran;
-    }
-
     [Fact]
     public async Task TwoSchedulersOnOneRedisQueueEachDueJobExactlyOncePerPeriod()
     {
@@ -157,7 +139,7 @@ public class SchedulerTickTests
         foreach (var method in new[] { "sched.tasks.every_interval", "sched.tasks.hourly", "sched.tasks.quarter" })
             SharpBench.Apps.MethodRegistry.Register(method, (_, _, _) => Task.FromResult<object?>(null));
 
-        var redis = RedisConnections.Get(jb.RedisUrl);
+        var redis = (await RedisConnections.Outside.QueueAsync(jb.RedisUrl));
         var key = SchedulerLeadership.KeyFor(jb.BenchId);
         var a = new SchedulerLeadership(redis, key, TimeSpan.FromSeconds(30), NullLogger.Instance);
         var b = new SchedulerLeadership(redis, key, TimeSpan.FromSeconds(30), NullLogger.Instance);
@@ -182,7 +164,7 @@ public class SchedulerTickTests
             Assert.False(a.IsLeader && b.IsLeader, "two leaders at once");
             leaders.Add(a.IsLeader ? "a" : b.IsLeader ? "b" : "none");
             await Task.WhenAll(schedulerA.TickAsync(), schedulerB.TickAsync());
-            ran.AddRange(await DrainAsync(jb, clock));
+            ran.AddRange(await Drain.ScheduledJobsAsync(jb, clock));
         }
         Assert.Equal(["a", "b"], leaders.Order());
         // 10:00 … 12:00; every quarter from 10:00 to 12:15 … 12:45; All every 4 minutes from 10:00 to 12:56.

@@ -30,6 +30,9 @@ public sealed class LiveServer : IAsyncDisposable
     public Uri BaseUri { get; }
     public Bench Bench => _bench.Bench;
 
+    /// <summary>The server's own services: its job backends, caches and connections.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<LiveServer> StartAsync(DbKind kind = DbKind.Sqlite, Action<JsonObject>? siteConfig = null, Action<JsonObject>? commonConfig = null)
     {
         var bench = new TempBench();
@@ -47,6 +50,8 @@ public sealed class LiveServer : IAsyncDisposable
         var app = WebServer.Build(bench.Bench, "127.0.0.1", 0);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // The site as the server resolves it: work a test does through it shares the server's caches.
+        site = app.Services.GetRequiredService<SiteRegistry>().Find(site.Name)!;
         return new LiveServer(bench, site, app, new Uri(address));
     }
 

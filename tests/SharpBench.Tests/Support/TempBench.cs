@@ -22,26 +22,7 @@ public sealed class TempBench : IAsyncDisposable
     /// <summary>A site name unique to this run, so tests sharing a database server never collide.</summary>
     public static string UniqueSite(string prefix = "t") => $"{prefix}{Guid.NewGuid().ToString("N")[..10]}.localhost";
 
-    public NewSiteOptions Options(string site, DbKind kind, string adminPassword = "admin") => kind switch
-    {
-        DbKind.MariaDb => new NewSiteOptions(site, adminPassword)
-        {
-            DbType = kind,
-            DbHost = TestServices.MariaDbHost,
-            DbPort = TestServices.MariaDbPort,
-            RootUser = TestServices.MariaDbRootUser,
-            RootPassword = TestServices.MariaDbRootPassword,
-        },
-        DbKind.Postgres => new NewSiteOptions(site, adminPassword)
-        {
-            DbType = kind,
-            DbHost = TestServices.PostgresHost,
-            DbPort = TestServices.PostgresPort,
-            RootUser = TestServices.PostgresRootUser,
-            RootPassword = TestServices.PostgresRootPassword,
-        },
-        _ => new NewSiteOptions(site, adminPassword) { DbType = DbKind.Sqlite },
-    };
+    public NewSiteOptions Options(string site, DbKind kind, string adminPassword = "admin") => TestServices.SiteOptions(site, kind, adminPassword);
 
     public async Task<Site> CreateSiteAsync(DbKind kind, string? name = null, bool setDefault = false)
     {

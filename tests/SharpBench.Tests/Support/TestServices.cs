@@ -1,3 +1,6 @@
+using SharpBench.Data;
+using SharpBench.Sites;
+
 namespace SharpBench.Tests.Support;
 
 /// <summary>
@@ -20,4 +23,26 @@ public static class TestServices
 
     public static string RedisQueue => Env("SB_REDIS_QUEUE", "redis://127.0.0.1:16379");
     public static string RedisCache => Env("SB_REDIS_CACHE", "redis://127.0.0.1:16380");
+
+    /// <summary><c>new-site</c> options for a site on the test server of that kind (SQLite: a file in the bench).</summary>
+    public static NewSiteOptions SiteOptions(string site, DbKind kind, string adminPassword = "admin") => kind switch
+    {
+        DbKind.MariaDb => new NewSiteOptions(site, adminPassword)
+        {
+            DbType = kind,
+            DbHost = MariaDbHost,
+            DbPort = MariaDbPort,
+            RootUser = MariaDbRootUser,
+            RootPassword = MariaDbRootPassword,
+        },
+        DbKind.Postgres => new NewSiteOptions(site, adminPassword)
+        {
+            DbType = kind,
+            DbHost = PostgresHost,
+            DbPort = PostgresPort,
+            RootUser = PostgresRootUser,
+            RootPassword = PostgresRootPassword,
+        },
+        _ => new NewSiteOptions(site, adminPassword) { DbType = DbKind.Sqlite },
+    };
 }

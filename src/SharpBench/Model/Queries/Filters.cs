@@ -195,7 +195,7 @@ internal static partial class Filters
                         JsonValue v when v.TryGetValue<string>(out var text) => text.Split(',').Select(t => (string?)t.Trim()).ToList(),
                         _ => throw new DataError($"The value of a 'between' filter on {col.Key} must be [from, to]"),
                     };
-                    var today = DateOnly.FromDateTime(DateTime.Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                    var today = (await SiteTime.OfAsync(s.Context, ct)).Today().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                     var from = items.Count > 0 && !string.IsNullOrEmpty(items[0]) ? items[0]! : today;
                     var to = items.Count > 1 && !string.IsNullOrEmpty(items[1]) ? items[1]! : today;
                     return Between(s, col, from, to);
@@ -203,7 +203,7 @@ internal static partial class Filters
             case "timespan" or "previous" or "next":
                 {
                     var text = Scalar(value) is { } raw ? FieldValue.Text(raw) ?? "" : "";
-                    var (from, to) = Timespans.Range(op, text, DateOnly.FromDateTime(DateTime.Now));
+                    var (from, to) = Timespans.Range(op, text, (await SiteTime.OfAsync(s.Context, ct)).Today());
                     return Between(s, col, from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
                 }
             default:

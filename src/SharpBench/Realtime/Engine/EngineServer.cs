@@ -121,7 +121,7 @@ public sealed class EngineServer(EngineOptions options, IEngineHandler handler)
     private static async Task PollAsync(HttpContext context, EngineSession session)
     {
         var (result, batch) = await session.PollAsync(context.RequestAborted);
-        if (result == EngineSession.PollResult.Overlap)
+        if (result == PollingTransport.PollResult.Overlap)
         {
             await ErrorAsync(context, EngineError.BadRequest);
             return;

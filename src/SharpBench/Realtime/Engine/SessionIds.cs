@@ -9,6 +9,7 @@ namespace SharpBench.Realtime.Engine;
 /// </summary>
 public static class SessionIds
 {
+    // Process-wide on purpose: ids only need to be unique, and one counter per process keeps them so across hosts.
     private static int _sequence;
 
     public static string Next()

@@ -56,7 +56,19 @@ internal sealed class WebSocketStream(Stream inner) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+    /// <summary>A synchronous caller writes synchronously, still one write at a time.</summary>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _writing.Wait();
+        try
+        {
+            inner.Write(buffer, offset, count);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
 

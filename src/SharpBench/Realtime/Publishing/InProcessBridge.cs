@@ -1,10 +1,8 @@
 namespace SharpBench.Realtime.Publishing;
 
-/// <summary>The bridge of <c>bench start</c> without Redis: publishers and the realtime server share a process.</summary>
+/// <summary>The bridge of <c>bench start</c> without Redis: publishers and the realtime server share a host (one per host, a singleton service).</summary>
 public sealed class InProcessBridge : IRealtimeBridge
 {
-    public static readonly InProcessBridge Shared = new();
-
     private volatile Action<RealtimeMessage>[] _subscribers = [];
     private readonly object _lock = new();
 

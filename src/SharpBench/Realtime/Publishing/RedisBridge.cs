@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using StackExchange.Redis;
 
@@ -6,38 +5,11 @@ namespace SharpBench.Realtime.Publishing;
 
 /// <summary>
 /// Redis pub/sub on the <c>events</c> channel of <c>redis_queue</c>, the contract Frappe's Python
-/// side and node server share. One multiplexer per URL per process.
+/// side and node server share, over a connection from the host's <see cref="Jobs.RedisConnections"/>.
 /// </summary>
 public sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
 {
     public const string Channel = "events";
-
-    private static readonly ConcurrentDictionary<string, Lazy<Task<ConnectionMultiplexer>>> Connections = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// A bridge for a <c>redis_queue</c> URL as <see cref="Jobs.QueueSettings.RedisQueue"/> gives it
-    /// (login included), sharing one connection per URL.
-    /// </summary>
-    public static async Task<RedisBridge> ForUrlAsync(string url)
-    {
-        var lazy = Connections.GetOrAdd(url, u => new Lazy<Task<ConnectionMultiplexer>>(() => Jobs.RedisConnections.ConnectAsync(ToOptions(u))));
-        try
-        {
-            return new RedisBridge(await lazy.Value);
-        }
-        catch
-        {
-            Connections.TryRemove(url, out _);
-            throw;
-        }
-    }
-
-    public static ConfigurationOptions ToOptions(string url)
-    {
-        var options = Data.RedisUrl.Parse(url, "redis_queue");
-        options.ClientName = "sharpbench-realtime";
-        return options;
-    }
 
     public async Task PublishAsync(RealtimeMessage message, CancellationToken ct = default) =>
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), message.ToJson());

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using SharpBench.Apps;
+using SharpBench.Sites;
+
+namespace SharpBench.Model;
+
+/// <summary>
+/// The DocType metas one host has read, per site (keyed by the site's database, so two site
+/// names on one database share it). One per host: <see cref="HostState.Meta"/>.
+/// </summary>
+public sealed class MetaCache
+{
+    public static readonly TimeSpan DefaultRecheckInterval = TimeSpan.FromSeconds(2);
+
+    internal sealed class SiteCache(IReadOnlyList<App> apps)
+    {
+        public readonly IReadOnlyList<App> Apps = apps;
+        public readonly Dictionary<string, DocTypeMeta> Shipped = apps.SelectMany(a => a.DocTypes())
+            .GroupBy(m => m.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        public readonly ConcurrentDictionary<string, DocTypeMeta> Loaded = new(StringComparer.Ordinal);
+        public IReadOnlyList<string>? Names;
+        public ConcurrentDictionary<string, IReadOnlyList<LinkRef>> Links = new(StringComparer.Ordinal);
+        public string? Stamp;
+        public long CheckedAt;
+    }
+
+    private readonly ConcurrentDictionary<string, SiteCache> _caches = new(StringComparer.Ordinal);
+
+    /// <summary>How long a cached meta is trusted before tabDocType's stamp is compared again.</summary>
+    public TimeSpan RecheckInterval { get; init; } = DefaultRecheckInterval;
+
+    private static string KeyOf(Site site) => site.Connection.ConnectionString;
+
+    internal SiteCache Of(Site site) =>
+        _caches.GetOrAdd(KeyOf(site), _ => new SiteCache(AppRegistry.ForBench(new Bench(Path.GetFullPath(Path.Combine(site.Path, "..", ".."))))));
+
+    internal void Invalidate(Site site) => _caches.TryRemove(KeyOf(site), out _);
+}
