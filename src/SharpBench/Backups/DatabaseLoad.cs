@@ -43,14 +43,47 @@ public static class DatabaseLoad
                     tail.Dequeue();
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException and not FileNotFoundException and not DirectoryNotFoundException)
+        catch (Exception e) when (IsDamage(e))
         {
-            throw new BenchException($"{Path.GetFileName(path)} is damaged or incomplete ({e.Message}). Nothing was changed.", e);
+            throw Damaged(path, e);
         }
         if (!tail.Any(l => CompleteMarkers.Any(m => l.StartsWith(m, StringComparison.Ordinal))))
-            throw new BenchException($"{Path.GetFileName(path)} is incomplete: the dump does not end with its closing line (a truncated or unfinished backup). Nothing was changed.");
+            throw Incomplete(path);
         return BackupMetadata.Read(head);
     }
+
+    /// <summary>
+    /// Reads only the header, for a restore whose load is checked as it goes
+    /// (<see cref="LoadCheckedAsync"/>) into a scratch database that a failure throws away: the
+    /// whole-file read of <see cref="ValidateAsync"/> would cost a second pass over the dump.
+    /// </summary>
+    internal static async Task<BackupMetadata> ReadHeaderAsync(string path, CancellationToken ct)
+    {
+        var head = new List<string>();
+        try
+        {
+            await using var file = File.OpenRead(path);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip, Encoding.UTF8, false, 1 << 16);
+            string? line;
+            while (head.Count < 40 && (line = await reader.ReadLineAsync(ct)) is not null)
+                head.Add(line);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw Damaged(path, e);
+        }
+        return BackupMetadata.Read(head);
+    }
+
+    private static bool IsDamage(Exception e) =>
+        e is InvalidDataException or EndOfStreamException or IOException and not FileNotFoundException and not DirectoryNotFoundException;
+
+    private static BenchException Damaged(string path, Exception e) =>
+        new($"{Path.GetFileName(path)} is damaged or incomplete ({e.Message}). Nothing was changed.", e);
+
+    private static BenchException Incomplete(string path) =>
+        new($"{Path.GetFileName(path)} is incomplete: the dump does not end with its closing line (a truncated or unfinished backup). Nothing was changed.");
 
     /// <summary>
     /// Loads a backup into the database <paramref name="info"/> points at, checking it again as it
@@ -68,11 +101,32 @@ public static class DatabaseLoad
         }
         catch (InvalidDataException e)
         {
-            throw new BenchException($"{Path.GetFileName(path)} is damaged or incomplete ({e.Message}). Nothing was changed.", e);
+            throw Damaged(path, e);
         }
+        catch (BenchException)
+        {
+            // A dump cut mid-statement makes the client fail on broken SQL; say what is wrong with
+            // the file rather than what the client made of it. The rest is read to tell the two apart.
+            try
+            {
+                await tail.CopyToAsync(Stream.Null, ct);
+            }
+            catch (Exception e) when (IsDamage(e))
+            {
+                throw Damaged(path, e);
+            }
+            if (!EndsComplete(tail))
+                throw Incomplete(path);
+            throw;
+        }
+        if (!EndsComplete(tail))
+            throw Incomplete(path);
+    }
+
+    private static bool EndsComplete(TailStream tail)
+    {
         var end = tail.Tail();
-        if (!CompleteMarkers.Any(m => end.Contains("\n" + m, StringComparison.Ordinal)))
-            throw new BenchException($"{Path.GetFileName(path)} is incomplete: the dump does not end with its closing line (a truncated or unfinished backup). Nothing was changed.");
+        return CompleteMarkers.Any(m => end.Contains("\n" + m, StringComparison.Ordinal));
     }
 
     /// <summary>Loads a validated backup into the database <paramref name="info"/> points at.</summary>

@@ -23,10 +23,11 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
         {
             var key = o.EncryptionKey ?? (exists ? bench.SiteConfig(siteName).GetString("backup_encryption_key") : null);
             var dbFile = await PlainAsync(Find(o.DatabaseFile, sitePath, "database backup"), key, work.FullName, ct);
-            // The whole dump is read once before anything is made (a clear message for a damaged or
-            // truncated file), and checked again while it loads into the scratch database.
+            // Into an existing site the dump loads into a scratch database, checked as it goes, and
+            // a failure only throws the scratch database away: its header is enough up front. A new
+            // site would be created first, so there the whole dump is checked before anything is made.
             progress("Checking the database backup");
-            var meta = await DatabaseLoad.ValidateAsync(dbFile, ct);
+            var meta = exists ? await DatabaseLoad.ReadHeaderAsync(dbFile, ct) : await DatabaseLoad.ValidateAsync(dbFile, ct);
             if (meta.Partial)
                 throw new BenchException("This is a partial backup: restore it with partial-restore. Nothing was changed.");
             if (meta.SchemaVersion is { } v && v > BackupMetadata.CurrentSchemaVersion && !o.Force)
