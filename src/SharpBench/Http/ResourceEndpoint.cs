@@ -17,7 +17,7 @@ public static class ResourceEndpoint
 {
     public static async Task HandleAsync(FrappeRequest request, string doctype, string? name, CancellationToken ct)
     {
-        if (VirtualDocTypes.Find(doctype) is { } provider)
+        if (VirtualDocTypes.Of(request.Context, doctype) is { } provider)
         {
             await VirtualResource.HandleAsync(request, provider, name, ct);
             return;
@@ -98,7 +98,7 @@ public static class ResourceEndpoint
         var ctx = request.Context;
         var doc = await Documents.GetAsync(ctx, doctype, name, ct: ct);
         await Auth.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
-        var method = MethodRegistry.Find($"{doctype}.{methodName}");
+        var method = ctx.Site.Host.Methods.Find($"{doctype}.{methodName}");
         if (method?.Whitelist is null)
             throw new PermissionError($"<details><summary>You are not permitted to access this resource.</summary>Function <strong>{System.Net.WebUtility.HtmlEncode(methodName)}</strong> is not whitelisted.</details>", "Method Not Allowed");
         var kwargs = Without(request.Form, "run_method", "cmd");

@@ -14,8 +14,8 @@ public sealed class Site(string name, string path, SiteConfig config, Apps.HostS
 
     public DbConnectionInfo Connection { get; } = DbConnectionInfo.ForSite(config, path);
 
-    /// <summary>The state of the host this site was resolved by.</summary>
-    public Apps.HostState Host => _host ??= new Apps.HostState();
+    /// <summary>The state of the host this site was resolved by; a site made outside any host loads its bench's apps into one of its own.</summary>
+    public Apps.HostState Host => _host ??= new Apps.HostState(new Bench(System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", ".."))));
 
     public Task<Database> OpenDatabaseAsync(CancellationToken ct = default) => Database.OpenAsync(Connection, ct);
 }
