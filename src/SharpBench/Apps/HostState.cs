@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharpBench.Auth;
-using SharpBench.Http;
 using SharpBench.Model;
 using SharpBench.Sites;
 
@@ -75,7 +74,7 @@ public static class ModelServices
     /// (per container, so per host) with its registries (<see cref="AppRegistry"/>,
     /// <see cref="MethodRegistry"/>, <see cref="DocEventRegistry"/>, <see cref="VirtualDocTypes"/>,
     /// all singletons of the host), the <see cref="TimeProvider"/> it reads, the
-    /// <see cref="SiteRegistry"/> that hands it to sites, and the request pipeline. Safe to call twice.
+    /// <see cref="SiteRegistry"/> that hands it to sites. Safe to call twice.
     /// </summary>
     public static IServiceCollection AddSharpBenchModel(this IServiceCollection services)
     {
@@ -86,7 +85,6 @@ public static class ModelServices
         services.TryAddSingleton(sp => sp.GetRequiredService<HostState>().DocEvents);
         services.TryAddSingleton(sp => sp.GetRequiredService<HostState>().VirtualDocTypes);
         services.TryAddSingleton(sp => new SiteRegistry(sp.GetRequiredService<Bench>(), sp.GetRequiredService<HostState>()));
-        services.TryAddSingleton<ApiPipeline>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using SharpBench.Model;
 
 namespace SharpBench.Data;
 

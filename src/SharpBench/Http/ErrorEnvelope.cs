@@ -53,7 +53,7 @@ public static class ErrorEnvelope
             body["exc_type"] = type;
             // Outside developer mode an unexpected error's text stays in the server log: a
             // database's message names tables and the server, .NET's names our internals.
-            var line = developerMode || error is Sites.BenchException ? $"{type}: {error.Message}" : type;
+            var line = developerMode || error is BenchException ? $"{type}: {error.Message}" : type;
             body["exception"] = line;
             body["exc"] = Trace(line, error, developerMode);
         }

@@ -97,7 +97,7 @@ public static class ResourceEndpoint
             throw new ValidationError("run_method is required");
         var ctx = request.Context;
         var doc = await Documents.GetAsync(ctx, doctype, name, ct: ct);
-        await Auth.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
+        await Model.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
         var method = ctx.Site.Host.Methods.Find($"{doctype}.{methodName}");
         if (method?.Whitelist is null)
             throw new PermissionError($"<details><summary>You are not permitted to access this resource.</summary>Function <strong>{System.Net.WebUtility.HtmlEncode(methodName)}</strong> is not whitelisted.</details>", "Method Not Allowed");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using SharpBench.Jobs;
 
 namespace SharpBench.Metrics;
 
@@ -73,9 +72,9 @@ internal static class SharpBenchMetrics
         public void Dispose() => remove();
     }
 
-    public static void JobEnded(JobRecord job, TimeSpan elapsed)
+    public static void JobEnded(string queue, string status, TimeSpan elapsed)
     {
-        var tags = new TagList { { "queue", job.Queue }, { "status", job.Status } };
+        var tags = new TagList { { "queue", queue }, { "status", status } };
         JobsEnded.Add(1, tags);
         JobDuration.Record(elapsed.TotalSeconds, tags);
     }

@@ -1,21 +1,6 @@
-namespace SharpBench.Model;
+using SharpBench.Data;
 
-/// <summary>The abstract storage of a value; each SQL dialect maps it to its own column type.</summary>
-public enum ColumnKind
-{
-    Varchar,
-    Text,
-    LongText,
-    Int,
-    BigInt,
-    Check,
-    Decimal,
-    Rating,
-    Date,
-    Datetime,
-    Time,
-    Json,
-}
+namespace SharpBench.Model;
 
 /// <summary>Frappe's field types and the storage each one gets (reference 9.1).</summary>
 public static class FieldTypes

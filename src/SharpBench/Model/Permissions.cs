@@ -1,6 +1,4 @@
-using SharpBench.Model;
-
-namespace SharpBench.Auth;
+namespace SharpBench.Model;
 
 /// <summary>How much of a DocType a user may reach with one right.</summary>
 public enum Access
