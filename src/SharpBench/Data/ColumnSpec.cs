@@ -3,7 +3,7 @@ namespace SharpBench.Data;
 /// <summary>A column as schema sync sees it, before a dialect turns it into SQL.</summary>
 public sealed record ColumnSpec(string Name, ColumnKind Kind, int Length = 0, bool NotNull = false, string? Default = null)
 {
-    /// <summary>Frappe's standard columns (reference 9.1); <c>name</c> is the primary key.</summary>
+    /// <summary>Frappe's standard columns (frappe/model/__init__.py, default_fields); <c>name</c> is the primary key.</summary>
     public static IReadOnlyList<ColumnSpec> Standard(bool autoincrement) =>
     [
         new("name", autoincrement ? ColumnKind.BigInt : ColumnKind.Varchar, 140, NotNull: true),

@@ -9,7 +9,7 @@ using SharpBench.Model.Queries;
 namespace SharpBench.Http;
 
 /// <summary>
-/// <c>frappe.client.*</c> (reference 7). Document results are <c>asDict()</c> shaped: nulls
+/// <c>frappe.client.*</c> (frappe/client.py). Document results are <c>asDict()</c> shaped: nulls
 /// included. Every path goes through the same permission checks as <c>/api/resource</c>;
 /// <c>get_count</c> too (Frappe's does not check).
 /// </summary>

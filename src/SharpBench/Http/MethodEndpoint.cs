@@ -4,7 +4,7 @@ using SharpBench.Apps;
 namespace SharpBench.Http;
 
 /// <summary>
-/// <c>/api/method/&lt;dotted.path&gt;</c> and legacy <c>cmd=</c> calls (reference 2.3): resolve
+/// <c>/api/method/&lt;dotted.path&gt;</c> and legacy <c>cmd=</c> calls (frappe/handler.py, execute_cmd): resolve
 /// (unknown → 417), whitelist and guest check (403 with Frappe's HTML message), allowed HTTP
 /// methods (403), call, and put a non-null result under <c>message</c>.
 /// </summary>

@@ -9,7 +9,7 @@ using SharpBench.Model.Queries;
 namespace SharpBench.Http;
 
 /// <summary>
-/// <c>/api/resource/&lt;DocType&gt;[/&lt;name&gt;]</c> (reference 2.1, 5, 8): list, insert, read,
+/// <c>/api/resource/&lt;DocType&gt;[/&lt;name&gt;]</c> (frappe/api/v1.py): list, insert, read,
 /// update, delete and <c>run_method</c>, answered under <c>data</c> with null fields left out of
 /// documents. Virtual DocTypes go to their provider.
 /// </summary>

@@ -2,7 +2,7 @@ using SharpBench.Data;
 
 namespace SharpBench.Model;
 
-/// <summary>Frappe's field types and the storage each one gets (reference 9.1).</summary>
+/// <summary>Frappe's field types and the storage each one gets (frappe/database/mariadb/database.py, type_map).</summary>
 public static class FieldTypes
 {
     private static readonly Dictionary<string, ColumnKind?> Storage = new(StringComparer.Ordinal)

@@ -7,7 +7,7 @@ namespace SharpBench.Realtime.Frappe;
 
 /// <summary>
 /// Frappe's realtime layer: one namespace per site (<c>/&lt;site&gt;</c>) with the auth checks of
-/// reference 2.5, the automatic rooms, and the client events of 2.7.
+/// realtime/middlewares/authenticate.js, the automatic rooms, and the client events of realtime/handlers/frappe_handlers.js.
 /// </summary>
 public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IRealtimePermissions permissions, ILogger log)
 {
