@@ -19,8 +19,6 @@ if (args is not ["health", ..])
         return 1;
     }
 }
-else
-    SharpBench.Jobs.JobsSetup.Register();
 
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using SharpBench.Metrics;
+using SharpBench.Hosting;
 
 namespace SharpBench.Cli;
 

@@ -22,7 +22,8 @@ public static class ExecuteCommand
             var bench = CliContext.Bench();
             var siteName = CliContext.SingleSite(parse, bench);
             var name = parse.GetValue(method)!;
-            var registered = MethodRegistry.Find(name) ?? throw new BenchException($"Method {name} is not registered (is its app in sites/apps.txt and under apps/?)");
+            var site = new SiteRegistry(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
+            var registered = site.Host.Methods.Find(name) ?? throw new BenchException($"Method {name} is not registered (is its app in sites/apps.txt and under apps/?)");
             JsonObject arguments;
             try
             {
@@ -34,7 +35,6 @@ public static class ExecuteCommand
             {
                 throw new BenchException($"--kwargs is not valid JSON: {e.Message.Split(" Path:")[0]}");
             }
-            var site = new SiteRegistry(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
             await using var context = new FrappeContext(site, "Administrator");
             object? result;
             try

@@ -29,6 +29,16 @@ public abstract class App
     /// <summary>The app's <c>scheduler_events</c> hook: periodic methods by frequency and by cron expression.</summary>
     public virtual SchedulerEvents SchedulerEvents => SchedulerEvents.None;
 
+    /// <summary>
+    /// Called once when a host loads the app, after its attributed methods were registered: the
+    /// place to register delegates (<see cref="HostState.Methods"/>), process hooks
+    /// (<see cref="HostState.DocEvents"/>) and virtual DocTypes (<see cref="HostState.VirtualDocTypes"/>)
+    /// into that host's registries, and nowhere else.
+    /// </summary>
+    public virtual void OnLoad(HostState host)
+    {
+    }
+
     /// <summary>Reads every embedded <c>*.json</c> resource of the app's assembly as a DocType.</summary>
     protected static IEnumerable<DocTypeMeta> EmbeddedDocTypes(Assembly assembly, string prefix)
     {

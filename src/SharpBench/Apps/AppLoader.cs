@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.Loader;
-using System.Text.Json.Nodes;
 using SharpBench.Sites;
 
 namespace SharpBench.Apps;
@@ -9,10 +8,10 @@ namespace SharpBench.Apps;
 /// Loads the bench's apps into this process, so every role (web, worker, scheduler, CLI) knows the
 /// same DocTypes and methods. An app named in <c>sites/apps.txt</c> is the assembly
 /// <c>apps/&lt;app&gt;/&lt;app&gt;.dll</c> (or <c>apps/&lt;app&gt;/bin/&lt;app&gt;.dll</c>); its dependencies sit
-/// beside it. Each public non-abstract <see cref="App"/> subclass in it is created and registered
-/// (its constructor may register methods), and each public static method marked
-/// <see cref="FrappeMethodAttribute"/> or <see cref="WhitelistAttribute"/> with the method shape
-/// <c>Task&lt;object?&gt; M(FrappeContext, JsonObject, CancellationToken)</c> goes into the <see cref="MethodRegistry"/>.
+/// beside it. An assembly loads once per process; each host then makes its own instance of each
+/// public non-abstract <see cref="App"/> subclass in it (<see cref="AppRegistry"/>), whose
+/// attributed methods (<see cref="FrappeMethodAttribute"/>, <see cref="WhitelistAttribute"/>) and
+/// <see cref="App.OnLoad"/> registrations go into that host's registries only.
 /// <para>
 /// Assemblies are read into memory and loaded from that copy, never mapped from their file: a
 /// rebuild that overwrites <c>apps/&lt;app&gt;/&lt;app&gt;.dll</c> in place would otherwise change the
@@ -24,16 +23,20 @@ namespace SharpBench.Apps;
 /// </summary>
 public static class AppLoader
 {
+    // Process-wide on purpose: an assembly loads into the process once, whichever host asked for it.
     private static readonly Lock Gate = new();
-    private static readonly HashSet<string> Loaded = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Assembly> Loaded = new(StringComparer.Ordinal);
 
-    /// <summary>Loads every app of the bench not loaded yet; returns the names of apps whose assembly is missing.</summary>
+    /// <summary>
+    /// Loads the assembly of every app of the bench; returns the names of apps whose assembly is
+    /// missing. An assembly that holds no app of the name apps.txt gives is an <see cref="AppLoadException"/>.
+    /// </summary>
     public static IReadOnlyList<string> LoadBenchApps(Bench bench)
     {
         var missing = new List<string>();
         foreach (var app in bench.Apps)
         {
-            if (AppRegistry.Find(app) is not null)
+            if (app == FrappeApp.Instance.Name)
                 continue;
             var path = AssemblyPath(bench, app);
             if (path is null)
@@ -41,8 +44,8 @@ public static class AppLoader
                 missing.Add(app);
                 continue;
             }
-            LoadAssembly(path);
-            if (AppRegistry.Find(app) is null)
+            var assembly = LoadAssembly(path);
+            if (!Create(assembly).Any(a => a.Name == app))
                 throw new AppLoadException($"{path} holds no app named '{app}': its App subclass must return \"{app}\" as Name.");
         }
         return missing;
@@ -62,37 +65,44 @@ public static class AppLoader
     }
 
     /// <summary>
-    /// Loads one app assembly (once per path, from an in-memory copy) and registers what it holds;
-    /// an assembly without an <see cref="App"/> (a build that compiled no sources, a library put in
-    /// the wrong folder) is an <see cref="AppLoadException"/> naming the file.
+    /// Loads one app assembly (once per path, from an in-memory copy); an assembly without an
+    /// <see cref="App"/> (a build that compiled no sources, a library put in the wrong folder) is an
+    /// <see cref="AppLoadException"/> naming the file. An assembly of the same name the program
+    /// already holds (an app linked at build time, as tests do) is that one.
     /// </summary>
-    public static void LoadAssembly(string path)
+    public static Assembly LoadAssembly(string path)
     {
         var full = Path.GetFullPath(path);
         lock (Gate)
         {
-            if (!Loaded.Add(full))
-                return;
+            if (Loaded.TryGetValue(full, out var done))
+                return done;
+            var folder = Path.GetDirectoryName(full)!;
+            var simpleName = Path.GetFileNameWithoutExtension(full);
+            var assembly = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == simpleName);
+            if (assembly is null)
+            {
+                // Dependencies the app ships beside itself; the framework's own assemblies are already
+                // loaded in this context, so the app binds to the same SharpBench types as the host.
+                AssemblyLoadContext.Default.Resolving += (context, name) =>
+                {
+                    var candidate = Path.Combine(folder, name.Name + ".dll");
+                    return File.Exists(candidate) ? LoadCopy(context, candidate) : null;
+                };
+                try
+                {
+                    assembly = LoadCopy(AssemblyLoadContext.Default, full);
+                }
+                catch (BadImageFormatException e)
+                {
+                    throw new AppLoadException($"{full} is not a .NET assembly (or was still being written): {e.Message}", e);
+                }
+            }
+            if (!DefinesApp(assembly))
+                throw new AppLoadException($"{full} holds no app: no public class derived from SharpBench.Apps.App. A build whose output folder is inside the project compiles no sources; build to a folder outside it (docs/jobs.md).");
+            Loaded[full] = assembly;
+            return assembly;
         }
-        var folder = Path.GetDirectoryName(full)!;
-        // Dependencies the app ships beside itself; the framework's own assemblies are already
-        // loaded in this context, so the app binds to the same SharpBench types as the host.
-        AssemblyLoadContext.Default.Resolving += (context, name) =>
-        {
-            var candidate = Path.Combine(folder, name.Name + ".dll");
-            return File.Exists(candidate) ? LoadCopy(context, candidate) : null;
-        };
-        Assembly assembly;
-        try
-        {
-            assembly = LoadCopy(AssemblyLoadContext.Default, full);
-        }
-        catch (BadImageFormatException e)
-        {
-            throw new AppLoadException($"{full} is not a .NET assembly (or was still being written): {e.Message}", e);
-        }
-        if (Register(assembly) == 0)
-            throw new AppLoadException($"{full} holds no app: no public class derived from SharpBench.Apps.App. A build whose output folder is inside the project compiles no sources; build to a folder outside it (docs/jobs.md).");
     }
 
     /// <summary>Loads the bytes of <paramref name="path"/> (and its .pdb, for stack traces) as read now.</summary>
@@ -104,33 +114,24 @@ public static class AppLoader
         return context.LoadFromStream(image, pdb);
     }
 
-    /// <summary>Registers the apps and attributed methods of an assembly (also used for apps linked at build time); returns how many apps it held.</summary>
-    public static int Register(Assembly assembly)
-    {
-        var apps = 0;
-        foreach (var type in assembly.GetExportedTypes())
-        {
-            if (type.IsSubclassOf(typeof(App)) && !type.IsAbstract && type.GetConstructor(Type.EmptyTypes) is not null)
-            {
-                AppRegistry.Register((App)Activator.CreateInstance(type)!);
-                apps++;
-            }
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static))
-            {
-                var name = method.GetCustomAttribute<FrappeMethodAttribute>()?.Name ?? method.GetCustomAttribute<WhitelistAttribute>()?.Name;
-                if (name is null || !HasMethodShape(method))
-                    continue;
-                var invoke = method.CreateDelegate<Func<FrappeContext, JsonObject, CancellationToken, Task<object?>>>();
-                MethodRegistry.Register(name, invoke, method.GetCustomAttribute<WhitelistAttribute>());
-            }
-        }
-        return apps;
-    }
+    /// <summary>Whether the assembly holds an app: a public non-abstract <see cref="App"/> subclass with a parameterless constructor.</summary>
+    public static bool DefinesApp(Assembly assembly) => AppTypes(assembly).Any();
 
-    private static bool HasMethodShape(MethodInfo m)
+    /// <summary>A new instance of each app the assembly holds (each host has its own).</summary>
+    public static IReadOnlyList<App> Create(Assembly assembly) =>
+        AppTypes(assembly).Select(t => (App)Activator.CreateInstance(t)!).ToList();
+
+    private static IEnumerable<Type> AppTypes(Assembly assembly)
     {
-        var p = m.GetParameters();
-        return m.ReturnType == typeof(Task<object?>) && p.Length == 3
-            && p[0].ParameterType == typeof(FrappeContext) && p[1].ParameterType == typeof(JsonObject) && p[2].ParameterType == typeof(CancellationToken);
+        Type[] exported;
+        try
+        {
+            exported = assembly.IsDynamic ? [] : assembly.GetExportedTypes();
+        }
+        catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            return [];
+        }
+        return exported.Where(t => t.IsSubclassOf(typeof(App)) && !t.IsAbstract && t.GetConstructor(Type.EmptyTypes) is not null);
     }
 }

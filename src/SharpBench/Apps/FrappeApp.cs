@@ -26,4 +26,13 @@ public sealed class FrappeApp : App
     };
 
     public override SchedulerEvents SchedulerEvents => SchedulingMethods.CoreEvents;
+
+    /// <summary>The framework's own delegate methods, the jobs capability's virtual DocTypes and Frappe's <c>notify_update</c> hook, in every host.</summary>
+    public override void OnLoad(HostState host)
+    {
+        SchedulingMethods.Register(host.Methods);
+        Backups.ScheduledBackup.Register(host.Methods);
+        Jobs.JobsSetup.Register(host);
+        Realtime.RealtimeDocEvents.Register(host.DocEvents);
+    }
 }

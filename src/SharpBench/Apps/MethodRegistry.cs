@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text.Json.Nodes;
 
 namespace SharpBench.Apps;
@@ -10,42 +11,32 @@ namespace SharpBench.Apps;
 public sealed record FrappeMethod(string Name, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> Invoke, WhitelistAttribute? Whitelist);
 
 /// <summary>
-/// Every method an app exposes to HTTP, jobs, hooks and the scheduler, looked up by dotted name.
-/// Apps register delegates directly or through <see cref="WhitelistAttribute"/> / <see cref="FrappeMethodAttribute"/>.
-/// Process-wide on purpose: methods are code of the assemblies loaded into the process, and an
-/// assembly loads once per process whichever host asked for it.
+/// The methods one host exposes to HTTP, jobs, hooks and the scheduler, looked up by dotted name:
+/// the core app's, those of the apps the host loaded (see <see cref="AppRegistry"/>), and the
+/// attributed methods of the program's own assemblies (<see cref="MethodDiscovery.ProgramMethods"/>).
+/// One per host (<see cref="HostState.Methods"/>), so two benches in one process never call each
+/// other's apps.
 /// </summary>
-public static class MethodRegistry
+public sealed class MethodRegistry
 {
-    private static readonly ConcurrentDictionary<string, FrappeMethod> Methods = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FrappeMethod> _methods = new(StringComparer.Ordinal);
 
-    // The core app's delegate-registered methods, registered on the first look-up (not by whichever
-    // static constructor ran first).
-    private static readonly Lazy<bool> CoreRegistered = new(() =>
-    {
-        Scheduling.SchedulingMethods.Register();
-        return true;
-    });
+    public void Register(FrappeMethod method) => _methods[method.Name] = method;
 
-    public static void Register(FrappeMethod method) => Methods[method.Name] = method;
-
-    public static void Register(string name, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> invoke, WhitelistAttribute? whitelist = null) =>
+    public void Register(string name, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> invoke, WhitelistAttribute? whitelist = null) =>
         Register(new FrappeMethod(name, invoke, whitelist));
 
-    public static FrappeMethod? Find(string name)
+    /// <summary>Registers the methods of an assembly marked <see cref="WhitelistAttribute"/> or <see cref="FrappeMethodAttribute"/>.</summary>
+    public void RegisterAssembly(Assembly assembly)
     {
-        _ = CoreRegistered.Value;
-        MethodDiscovery.EnsureScanned();
-        return Methods.GetValueOrDefault(name);
+        foreach (var method in MethodDiscovery.MethodsOf(assembly))
+            Register(method);
     }
 
-    public static IEnumerable<FrappeMethod> All
-    {
-        get
-        {
-            _ = CoreRegistered.Value;
-            MethodDiscovery.EnsureScanned();
-            return Methods.Values;
-        }
-    }
+    /// <summary>The method of that name: the host's own first, then the program's.</summary>
+    public FrappeMethod? Find(string name) =>
+        _methods.GetValueOrDefault(name) ?? MethodDiscovery.ProgramMethods().GetValueOrDefault(name);
+
+    public IEnumerable<FrappeMethod> All =>
+        _methods.Values.Concat(MethodDiscovery.ProgramMethods().Values.Where(m => !_methods.ContainsKey(m.Name)));
 }

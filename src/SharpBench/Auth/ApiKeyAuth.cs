@@ -6,7 +6,7 @@ using SharpBench.Sites;
 namespace SharpBench.Auth;
 
 /// <summary>
-/// API keys (reference 6.4): <c>api_key</c> on the User row, <c>api_secret</c> a Password field
+/// API keys (frappe/auth.py, validate_api_key_secret): <c>api_key</c> on the User row, <c>api_secret</c> a Password field
 /// kept Fernet-encrypted in <c>__Auth</c> with the site's <c>encryption_key</c>.
 /// </summary>
 public static class ApiKeyAuth

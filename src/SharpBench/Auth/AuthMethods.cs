@@ -1,5 +1,6 @@
 using SharpBench.Apps;
 using SharpBench.Http;
+using SharpBench.Model;
 
 namespace SharpBench.Auth;
 

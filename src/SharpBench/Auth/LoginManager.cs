@@ -6,7 +6,7 @@ using SharpBench.Sites;
 namespace SharpBench.Auth;
 
 /// <summary>
-/// Password login (reference 6.1): <c>usr</c>/<c>pwd</c> from the form, the failed-login lock,
+/// Password login (frappe/auth.py, LoginManager): <c>usr</c>/<c>pwd</c> from the form, the failed-login lock,
 /// a new session row, and Frappe's answer <c>{"message":"Logged In","home_page":…,"full_name":…}</c>.
 /// Every failure is a 401 whose reason is the top-level <c>message</c>; no session is made.
 /// </summary>

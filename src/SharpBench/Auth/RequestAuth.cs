@@ -5,7 +5,7 @@ using SharpBench.Http;
 namespace SharpBench.Auth;
 
 /// <summary>
-/// Who a request runs as, in Frappe's order (reference 1, 6): password login on
+/// Who a request runs as, in Frappe's order (frappe/app.py init_request, frappe/auth.py HTTPRequest): password login on
 /// <c>/api/method/login</c>; else the <c>sid</c> cookie (or parameter) session; then the CSRF
 /// check; then the Authorization header, which only replaces a Guest session user.
 /// </summary>

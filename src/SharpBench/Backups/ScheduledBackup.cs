@@ -13,8 +13,9 @@ public static class ScheduledBackup
 {
     public const string Method = "frappe.utils.backups.scheduled_backup";
 
-    public static void Register() =>
-        MethodRegistry.Register(Method, async (ctx, _, ct) =>
+    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    public static void Register(MethodRegistry methods) =>
+        methods.Register(Method, async (ctx, _, ct) =>
         {
             var taken = await RunAsync(ctx.Site, SharpBench.Model.SiteTime.Server.Now(), ct);
             return taken?.Database;

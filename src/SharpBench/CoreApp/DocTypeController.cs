@@ -58,7 +58,7 @@ public sealed class DocTypeController : DocumentController
             // DDL commits on its own in MariaDB: once begun it runs to the end.
             await SchemaSync.SyncAsync(db, meta, CancellationToken.None);
         }
-        catch (Sites.BenchException e)
+        catch (BenchException e)
         {
             throw new ValidationError(e.Message);
         }

@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Npgsql;
-using SharpBench.Sites;
 
 namespace SharpBench.Data;
 
@@ -10,19 +9,6 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
 {
     /// <summary>The SQLite file of a site, inside the site folder so backups of the folder hold it.</summary>
     public static string SqlitePath(string sitePath, string dbName) => Path.Combine(sitePath, "db", dbName + ".sqlite3");
-
-    public static DbConnectionInfo ForSite(SiteConfig config, string sitePath)
-    {
-        var kind = DbKinds.Parse(config.GetString("db_type"));
-        var dbName = config.GetString("db_name") ?? throw new BenchException($"{sitePath}: site_config.json has no db_name");
-        if (kind == DbKind.Sqlite)
-            return Sqlite(SqlitePath(sitePath, dbName));
-        var host = config.GetString("db_host") ?? "127.0.0.1";
-        var port = config.GetInt("db_port") ?? kind.DefaultPort();
-        var user = config.GetString("db_user") ?? dbName;
-        var password = config.GetString("db_password") ?? "";
-        return Server(kind, host, port, user, password, dbName);
-    }
 
     public static DbConnectionInfo Sqlite(string path) =>
         // Our own pool (ConnectionPool) keeps connections open; closing one must release the file.

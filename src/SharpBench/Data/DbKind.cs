@@ -15,7 +15,7 @@ public static class DbKinds
         "mariadb" or "mysql" => DbKind.MariaDb,
         "postgres" or "postgresql" => DbKind.Postgres,
         "sqlite" => DbKind.Sqlite,
-        var other => throw new Sites.BenchException($"Unknown db_type '{other}': use mariadb, postgres or sqlite."),
+        var other => throw new BenchException($"Unknown db_type '{other}': use mariadb, postgres or sqlite."),
     };
 
     public static string ConfigName(this DbKind kind) => kind switch

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using MySqlConnector;
-using SharpBench.Model;
 
 namespace SharpBench.Data;
 

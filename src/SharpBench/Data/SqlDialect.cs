@@ -1,5 +1,4 @@
 using System.Data.Common;
-using SharpBench.Model;
 
 namespace SharpBench.Data;
 

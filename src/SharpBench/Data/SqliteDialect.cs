@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using SharpBench.Model;
 
 namespace SharpBench.Data;
 

@@ -1,9 +1,8 @@
-using SharpBench.Model;
 
 namespace SharpBench.Data;
 
 /// <summary>
-/// Framework tables that are not DocTypes (reference 9.1): Single values, naming series
+/// Framework tables that are not DocTypes (frappe/database/mariadb/framework_mariadb.sql): Single values, naming series
 /// counters, password hashes, sessions and defaults. Created with the same dialect DDL.
 /// </summary>
 public static class SystemTables

@@ -82,7 +82,7 @@ public static class DeskShell
         // Virtual DocTypes (RQ Job) have no meta; the desk has its own page for them.
         foreach (var name in new[] { "RQ Job" })
         {
-            if (VirtualDocTypes.Find(name) is not { } provider)
+            if (VirtualDocTypes.Of(context, name) is not { } provider)
                 continue;
             try
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
 using SharpBench.Auth;
+using SharpBench.Data;
 using SharpBench.Model;
 using SharpBench.Scheduling;
 

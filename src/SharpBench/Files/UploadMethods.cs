@@ -62,7 +62,7 @@ public static class UploadMethods
 
         if (method is not null)
         {
-            var target = MethodRegistry.Find(method);
+            var target = ctx.Site.Host.Methods.Find(method);
             if (target?.Whitelist is null || (ctx.IsGuest && !target.Whitelist.AllowGuest))
                 throw new PermissionError($"Function {System.Net.WebUtility.HtmlEncode(method)} is not whitelisted.", "Method Not Allowed");
             return await target.Invoke(ctx, [], ct);

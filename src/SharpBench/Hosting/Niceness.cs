@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
-namespace SharpBench;
+namespace SharpBench.Hosting;
 
 /// <summary>
 /// Background roles (<c>bench worker</c>, <c>bench schedule</c>) run at a lower CPU priority than

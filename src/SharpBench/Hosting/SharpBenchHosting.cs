@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SharpBench.Apps;
 using SharpBench.Jobs;
 using SharpBench.Realtime;
 using SharpBench.Realtime.Publishing;
@@ -40,7 +41,7 @@ public static class SharpBenchHosting
         return builder;
     }
 
-    /// <summary>What every role's host holds: the bench, its sites, Redis connections, the job queues and the realtime bridges.</summary>
+    /// <summary>What every role's host holds: the bench, its apps and their registries, its sites, Redis connections, the job queues and the realtime bridges.</summary>
     public static IHostApplicationBuilder AddSharpBenchCore(this IHostApplicationBuilder builder, Bench bench)
     {
         builder.Services.AddSharpBenchCore(bench);
@@ -51,7 +52,8 @@ public static class SharpBenchHosting
     public static IServiceCollection AddSharpBenchCore(this IServiceCollection services, Bench bench)
     {
         services.TryAddSingleton(bench);
-        services.TryAddSingleton<SiteRegistry>();
+        // The host's state and registries (apps, methods, hooks, virtual DocTypes, meta cache) and its sites.
+        services.AddSharpBenchModel();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RoleFailures>();
         services.TryAddSingleton<RedisConnections>();

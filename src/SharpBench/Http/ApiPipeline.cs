@@ -6,7 +6,7 @@ using SharpBench.Auth;
 namespace SharpBench.Http;
 
 /// <summary>
-/// The fixed sequence every Frappe request goes through (reference 1): form_dict, session,
+/// The fixed sequence every Frappe request goes through (frappe/app.py, application): form_dict, session,
 /// CSRF, header auth, the handler, then commit for POST/PUT/DELETE/PATCH and roll back
 /// otherwise (and on any error), the session's last-seen update, cookies, and the envelope.
 /// One per host (see <c>AddSharpBenchModel</c>); route handlers reach it through <see cref="RunAsync(HttpContext, Func{FrappeRequest, CancellationToken, Task})"/>.

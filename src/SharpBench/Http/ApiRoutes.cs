@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace SharpBench.Http;
 
 /// <summary>
-/// The v1 route table under <c>/api</c> and <c>/api/v1</c> (reference 2.1). Paths are split on
+/// The v1 route table under <c>/api</c> and <c>/api/v1</c> (frappe/api/v1.py, url_rules). Paths are split on
 /// the raw request target and each segment is percent-decoded once, so document names holding
 /// <c>/</c> work whether sent literally or as <c>%2F</c>.
 /// </summary>

@@ -9,7 +9,7 @@ using SharpBench.Model.Queries;
 namespace SharpBench.Http;
 
 /// <summary>
-/// <c>frappe.client.*</c> (reference 7). Document results are <c>asDict()</c> shaped: nulls
+/// <c>frappe.client.*</c> (frappe/client.py). Document results are <c>asDict()</c> shaped: nulls
 /// included. Every path goes through the same permission checks as <c>/api/resource</c>;
 /// <c>get_count</c> too (Frappe's does not check).
 /// </summary>
@@ -35,7 +35,7 @@ public static class ClientMethods
             ["parent"] = parent,
         };
         var rowsAsDict = ListArgs.Bool(asDict, true);
-        if (VirtualDocTypes.Find(doctype) is { } provider)
+        if (VirtualDocTypes.Of(ctx, doctype) is { } provider)
         {
             await VirtualResource.CheckRolesAsync(ctx, provider, ct);
             return await VirtualResource.ListAsync(ctx, provider, form, resourceLimit: false, ct);
@@ -47,7 +47,7 @@ public static class ClientMethods
     [Whitelist("frappe.client.get_count")]
     public static async Task<long> GetCount(FrappeContext ctx, string doctype, JsonNode? filters = null, JsonNode? debug = null, CancellationToken ct = default)
     {
-        if (VirtualDocTypes.Find(doctype) is { } provider)
+        if (VirtualDocTypes.Of(ctx, doctype) is { } provider)
         {
             await VirtualResource.CheckRolesAsync(ctx, provider, ct);
             return (await VirtualResource.ListAsync(ctx, provider, new JsonObject { ["filters"] = filters?.DeepClone(), ["limit_page_length"] = 0 }, false, ct)).Count;
@@ -58,7 +58,7 @@ public static class ClientMethods
     [Whitelist("frappe.client.get")]
     public static async Task<JsonObject> Get(FrappeContext ctx, string doctype, string? name = null, JsonNode? filters = null, string? parent = null, CancellationToken ct = default)
     {
-        if (VirtualDocTypes.Find(doctype) is { } provider)
+        if (VirtualDocTypes.Of(ctx, doctype) is { } provider)
         {
             await VirtualResource.CheckRolesAsync(ctx, provider, ct);
             return await provider.GetAsync(ctx, name ?? "", ct) ?? throw new DoesNotExistError($"{doctype} {name} not found");
@@ -245,7 +245,7 @@ public static class ClientMethods
     [Whitelist("frappe.client.delete", Methods = ["DELETE", "POST"])]
     public static async Task Delete(FrappeContext ctx, string doctype, string name, CancellationToken ct = default)
     {
-        if (VirtualDocTypes.Find(doctype) is { } provider)
+        if (VirtualDocTypes.Of(ctx, doctype) is { } provider)
         {
             await VirtualResource.CheckRolesAsync(ctx, provider, ct);
             if (!await provider.DeleteAsync(ctx, name, ct))

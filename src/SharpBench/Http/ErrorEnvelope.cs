@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace SharpBench.Http;
 
 /// <summary>
-/// Error bodies of API v1 (reference 4.3): <c>exc_type</c> always; <c>exception</c> and
+/// Error bodies of API v1 (frappe/app.py handle_exception, frappe/utils/response.py report_error): <c>exc_type</c> always; <c>exception</c> and
 /// <c>exc</c> (a JSON string of a list of trace texts) except for 404s and CSRF failures;
 /// the message log and the exception's own message in <c>_server_messages</c>.
 /// </summary>
@@ -53,7 +53,7 @@ public static class ErrorEnvelope
             body["exc_type"] = type;
             // Outside developer mode an unexpected error's text stays in the server log: a
             // database's message names tables and the server, .NET's names our internals.
-            var line = developerMode || error is Sites.BenchException ? $"{type}: {error.Message}" : type;
+            var line = developerMode || error is BenchException ? $"{type}: {error.Message}" : type;
             body["exception"] = line;
             body["exc"] = Trace(line, error, developerMode);
         }

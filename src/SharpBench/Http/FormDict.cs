@@ -7,7 +7,7 @@ using Microsoft.Extensions.Primitives;
 namespace SharpBench.Http;
 
 /// <summary>
-/// Frappe's <c>form_dict</c> (reference 2.2): a non-empty JSON body replaces the query string;
+/// Frappe's <c>form_dict</c> (frappe/app.py, make_form_dict): a non-empty JSON body replaces the query string;
 /// otherwise query parameters, then form fields over them, first value of a repeated key only.
 /// The jQuery cache-buster <c>_</c> is dropped.
 /// </summary>

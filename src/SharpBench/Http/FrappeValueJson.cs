@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace SharpBench.Http;
 
 /// <summary>
-/// How values leave the server (reference 4.2): datetimes as <c>2024-05-01 10:20:30[.ffffff]</c>,
+/// How values leave the server (frappe/utils/response.py, json_handler): datetimes as <c>2024-05-01 10:20:30[.ffffff]</c>,
 /// dates as <c>2024-05-01</c>, times without hour padding, decimals as JSON numbers.
 /// </summary>
 public static class FrappeValueJson

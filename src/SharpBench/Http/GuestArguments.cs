@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace SharpBench.Http;
 
 /// <summary>
-/// What an anonymous caller sends to a method not marked <c>XssSafe</c> (reference 2.3 step 5):
+/// What an anonymous caller sends to a method not marked <c>XssSafe</c> (frappe/__init__.py, whitelist with allow_guest and no xss_safe):
 /// a string argument holding an HTML tag is HTML-escaped before the method sees it, so a guest
 /// cannot plant markup that a desk user's browser would later run. Frappe instead keeps an
 /// allow-list of tags; escaping all of them is stricter (docs/compatibility.md).

@@ -6,7 +6,7 @@ using SharpBench.Model.Queries;
 namespace SharpBench.Http;
 
 /// <summary>
-/// Reads list-query arguments (reference 5.1) from a form_dict or method arguments: JSON text
+/// Reads list-query arguments (frappe/client.py get_list, frappe/model/db_query.py) from a form_dict or method arguments: JSON text
 /// or native JSON for <c>fields</c>/<c>filters</c>/<c>or_filters</c>, bool-ish <c>as_dict</c>,
 /// integer paging. Text that is not what it should be is a 417 DataError, never a 500.
 /// </summary>

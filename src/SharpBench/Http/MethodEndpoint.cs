@@ -4,7 +4,7 @@ using SharpBench.Apps;
 namespace SharpBench.Http;
 
 /// <summary>
-/// <c>/api/method/&lt;dotted.path&gt;</c> and legacy <c>cmd=</c> calls (reference 2.3): resolve
+/// <c>/api/method/&lt;dotted.path&gt;</c> and legacy <c>cmd=</c> calls (frappe/handler.py, execute_cmd): resolve
 /// (unknown → 417), whitelist and guest check (403 with Frappe's HTML message), allowed HTTP
 /// methods (403), call, and put a non-null result under <c>message</c>.
 /// </summary>
@@ -20,7 +20,7 @@ public static class MethodEndpoint
     {
         if (name == "login")
             return; // the session layer already logged in (or, off the exact login path, did nothing)
-        var method = Resolve(name);
+        var method = Resolve(request.Context.Site.Host.Methods, name);
         var whitelist = method.Whitelist;
         if (whitelist is null || (request.Context.IsGuest && !whitelist.AllowGuest))
         {
@@ -36,15 +36,15 @@ public static class MethodEndpoint
             request.Body["message"] = result;
     }
 
-    public static FrappeMethod Resolve(string name)
+    public static FrappeMethod Resolve(MethodRegistry methods, string name)
     {
         if (!name.Contains('.', StringComparison.Ordinal))
         {
-            if (Shorthands.Contains(name) && MethodRegistry.Find("frappe.handler." + name) is { } handler)
+            if (Shorthands.Contains(name) && methods.Find("frappe.handler." + name) is { } handler)
                 return handler;
             throw new ValidationError($"Failed to get method for command {name} with '{name}'");
         }
-        return MethodRegistry.Find(name)
+        return methods.Find(name)
             ?? throw new ValidationError($"Failed to get method for command {name} with No method named '{name}'");
     }
 }

@@ -9,7 +9,7 @@ using SharpBench.Model.Queries;
 namespace SharpBench.Http;
 
 /// <summary>
-/// <c>/api/resource/&lt;DocType&gt;[/&lt;name&gt;]</c> (reference 2.1, 5, 8): list, insert, read,
+/// <c>/api/resource/&lt;DocType&gt;[/&lt;name&gt;]</c> (frappe/api/v1.py): list, insert, read,
 /// update, delete and <c>run_method</c>, answered under <c>data</c> with null fields left out of
 /// documents. Virtual DocTypes go to their provider.
 /// </summary>
@@ -17,7 +17,7 @@ public static class ResourceEndpoint
 {
     public static async Task HandleAsync(FrappeRequest request, string doctype, string? name, CancellationToken ct)
     {
-        if (VirtualDocTypes.Find(doctype) is { } provider)
+        if (VirtualDocTypes.Of(request.Context, doctype) is { } provider)
         {
             await VirtualResource.HandleAsync(request, provider, name, ct);
             return;
@@ -97,8 +97,8 @@ public static class ResourceEndpoint
             throw new ValidationError("run_method is required");
         var ctx = request.Context;
         var doc = await Documents.GetAsync(ctx, doctype, name, ct: ct);
-        await Auth.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
-        var method = MethodRegistry.Find($"{doctype}.{methodName}");
+        await Model.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
+        var method = ctx.Site.Host.Methods.Find($"{doctype}.{methodName}");
         if (method?.Whitelist is null)
             throw new PermissionError($"<details><summary>You are not permitted to access this resource.</summary>Function <strong>{System.Net.WebUtility.HtmlEncode(methodName)}</strong> is not whitelisted.</details>", "Method Not Allowed");
         var kwargs = Without(request.Form, "run_method", "cmd");

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace SharpBench.Http;
 
 /// <summary>
-/// The five cookies Frappe sends on every response (reference 6.1, 6.2): <c>sid</c> with the
+/// The five cookies Frappe sends on every response (frappe/auth.py, CookieManager): <c>sid</c> with the
 /// full idle expiry (sliding), <c>system_user</c>, <c>full_name</c>, <c>user_id</c>,
 /// <c>user_image</c>; Guest's values for anonymous requests; expired ones after logout or a
 /// failed authentication.

@@ -43,6 +43,7 @@ public static class WebServer
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(bench);
         builder.Services.AddSharpBenchModel();
+        builder.Services.AddSingleton<ApiPipeline>();
         builder.Services.AddSingleton<SiteResolver>();
         builder.Services.AddHealthChecks();
         foreach (var module in StandardModules().Concat(modules ?? []))

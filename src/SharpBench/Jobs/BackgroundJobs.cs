@@ -20,7 +20,7 @@ public static class BackgroundJobs
     public static async Task<EnqueueResult> EnqueueAsync(FrappeContext context, string method, object? kwargs = null, EnqueueOptions? options = null, CancellationToken ct = default)
     {
         options ??= new EnqueueOptions();
-        var registered = MethodRegistry.Find(method)
+        var registered = context.Site.Host.Methods.Find(method)
             ?? throw new ValidationError($"Cannot enqueue {method}: no such method is registered (is its app in sites/apps.txt and loaded?)");
         var arguments = ToKwargs(method, kwargs);
         if (options.Now)
@@ -36,8 +36,8 @@ public static class BackgroundJobs
             throw new ValidationError("`job_id` must be at most 200 printable characters.");
         if (options.TaskId is { } task && (task.Length is 0 or > 200 || task.Any(char.IsControl)))
             throw new ValidationError("`task_id` must be 1 to 200 printable characters.");
-        CheckCallback(method, "on_success", options.OnSuccess);
-        CheckCallback(method, "on_failure", options.OnFailure);
+        CheckCallback(context, method, "on_success", options.OnSuccess);
+        CheckCallback(context, method, "on_failure", options.OnFailure);
         var backend = await JobBackends.Of(context).ForAsync(settings);
 
         var job = new JobRecord
@@ -74,9 +74,9 @@ public static class BackgroundJobs
             : new EnqueueResult(EnqueueOutcome.Deduplicated, null);
     }
 
-    private static void CheckCallback(string method, string what, string? callback)
+    private static void CheckCallback(FrappeContext context, string method, string what, string? callback)
     {
-        if (callback is not null && MethodRegistry.Find(callback) is null)
+        if (callback is not null && context.Site.Host.Methods.Find(callback) is null)
             throw new ValidationError($"Cannot enqueue {method}: its {what} callback {callback} is not a registered method.");
     }
 
@@ -86,7 +86,6 @@ public static class BackgroundJobs
     /// </summary>
     public static Task<EnqueueResult> EnqueueDocAsync(FrappeContext context, string doctype, string name, string method, object? kwargs = null, EnqueueOptions? options = null, CancellationToken ct = default)
     {
-        JobsSetup.Register();
         if (DocumentMethods.Find(context, doctype, method) is null)
             throw new ValidationError($"Cannot enqueue {doctype}.{method}: {doctype} has no document method {method}");
         var arguments = new JsonObject
@@ -103,15 +102,15 @@ public static class BackgroundJobs
 
     /// <summary>Enqueues a C# method by reference; it must carry <see cref="FrappeMethodAttribute"/> or <see cref="WhitelistAttribute"/>, or be registered.</summary>
     public static Task<EnqueueResult> EnqueueAsync(FrappeContext context, Func<FrappeContext, JsonObject, CancellationToken, Task<object?>> method, object? kwargs = null, EnqueueOptions? options = null, CancellationToken ct = default) =>
-        EnqueueAsync(context, NameOf(method), kwargs, options, ct);
+        EnqueueAsync(context, NameOf(context.Site.Host.Methods, method), kwargs, options, ct);
 
-    /// <summary>The dotted name a delegate is registered under.</summary>
-    public static string NameOf(Delegate method)
+    /// <summary>The dotted name a delegate is registered under in <paramref name="methods"/>.</summary>
+    public static string NameOf(MethodRegistry methods, Delegate method)
     {
         var info = method.Method;
         var name = info.GetCustomAttribute<FrappeMethodAttribute>()?.Name
             ?? info.GetCustomAttribute<WhitelistAttribute>()?.Name
-            ?? MethodRegistry.All.FirstOrDefault(m => m.Invoke.Method == info && Equals(m.Invoke.Target, method.Target))?.Name;
+            ?? methods.All.FirstOrDefault(m => m.Invoke.Method == info && Equals(m.Invoke.Target, method.Target))?.Name;
         return name ?? throw new ValidationError($"Cannot enqueue {info.DeclaringType?.FullName}.{info.Name}: it is not a registered method.");
     }
 

@@ -38,7 +38,7 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger, IServiceProv
     {
         job.StartedAt ??= JobRecord.Now();
         var site = sites.Find(job.Site);
-        var method = MethodRegistry.Find(job.Method);
+        var method = site?.Host.Methods.Find(job.Method);
         if (site is null)
             return Fail(job, $"Site {job.Site} does not exist (dropped after the job was queued?)");
         if (method is null)
@@ -164,7 +164,7 @@ public sealed class JobExecutor(SiteRegistry sites, ILogger logger, IServiceProv
     /// <summary>Runs a callback on the job's site as the job's user, committed on success; returns its error, if any.</summary>
     private async Task<string?> RunCallbackAsync(Site site, JobRecord job, string name, JsonObject kwargs, CancellationToken stop)
     {
-        var method = MethodRegistry.Find(name);
+        var method = site.Host.Methods.Find(name);
         if (method is null)
             return $"{name} is not registered in this worker";
         using var limit = new CancellationTokenSource(CallbackTimeout);

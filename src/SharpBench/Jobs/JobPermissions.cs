@@ -1,4 +1,5 @@
 using SharpBench.Auth;
+using SharpBench.Model;
 
 namespace SharpBench.Jobs;
 

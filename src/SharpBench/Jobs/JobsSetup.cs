@@ -10,18 +10,14 @@ public static class JobsSetup
     public const string StopJobMethod = "frappe.core.doctype.rq_job.rq_job.stop_job";
     public const string RemoveFailedMethod = "frappe.core.doctype.rq_job.rq_job.remove_failed_jobs";
 
-    // Static because the registries it fills are process-wide (the apps' methods and virtual DocTypes).
-    private static int _done;
-
-    public static void Register()
+    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    public static void Register(HostState host)
     {
-        if (Interlocked.Exchange(ref _done, 1) == 1)
-            return;
-        VirtualDocTypes.Register(new RqJobDocType());
-        VirtualDocTypes.Register(new RqWorkerDocType());
-        MethodRegistry.Register(StopJobMethod, StopJob, new WhitelistAttribute(StopJobMethod) { Methods = ["POST"] });
-        MethodRegistry.Register(DocumentMethods.RunDocMethod, DocumentMethods.RunAsync);
-        MethodRegistry.Register(RemoveFailedMethod, RemoveFailed, new WhitelistAttribute(RemoveFailedMethod) { Methods = ["POST"] });
+        host.VirtualDocTypes.Register(new RqJobDocType());
+        host.VirtualDocTypes.Register(new RqWorkerDocType());
+        host.Methods.Register(StopJobMethod, StopJob, new WhitelistAttribute(StopJobMethod) { Methods = ["POST"] });
+        host.Methods.Register(DocumentMethods.RunDocMethod, DocumentMethods.RunAsync);
+        host.Methods.Register(RemoveFailedMethod, RemoveFailed, new WhitelistAttribute(RemoveFailedMethod) { Methods = ["POST"] });
     }
 
     private static async Task<object?> StopJob(FrappeContext context, JsonObject kwargs, CancellationToken ct)

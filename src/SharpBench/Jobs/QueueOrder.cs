@@ -38,7 +38,7 @@ public sealed class QueueOrder
         null or "" => DequeueStrategy.Default,
         "round_robin" => DequeueStrategy.RoundRobin,
         "random" => DequeueStrategy.Random,
-        _ => throw new Sites.BenchException($"Unknown dequeue strategy '{name}': use {string.Join(" or ", StrategyNames)}."),
+        _ => throw new BenchException($"Unknown dequeue strategy '{name}': use {string.Join(" or ", StrategyNames)}."),
     };
 
     /// <summary>Whether the order changes per job, so jobs must be taken one at a time.</summary>

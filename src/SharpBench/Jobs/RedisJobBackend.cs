@@ -50,7 +50,7 @@ public sealed class RedisJobBackend : IJobBackend
 
     public string Prefix => _prefix;
 
-    /// <summary>Completes when the connection is made; throws a refused login's <see cref="Sites.BenchException"/>.</summary>
+    /// <summary>Completes when the connection is made; throws a refused login's <see cref="BenchException"/>.</summary>
     public Task ConnectedAsync() => _redis;
 
     /// <summary>Whether the connection failed for good (a refused login), so the backend must be made again.</summary>

@@ -13,6 +13,6 @@ public static class RedisRefusal
         e is RedisServerException { Message: var m }
         && (m.StartsWith("NOPERM", StringComparison.Ordinal) || m.StartsWith("NOAUTH", StringComparison.Ordinal) || m.StartsWith("WRONGPASS", StringComparison.Ordinal));
 
-    public static Sites.BenchException Explain(Exception e) =>
+    public static BenchException Explain(Exception e) =>
         new($"redis_queue refused this worker: {e.Message.Split('\n')[0]}. Check the redis_queue user's ACL (bench create-rq-users writes one that fits).", e);
 }

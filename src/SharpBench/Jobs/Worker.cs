@@ -263,7 +263,7 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
             _running.TryRemove(job.Id, out _);
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Metrics.SharpBenchMetrics.JobEnded(job, elapsed);
+        Metrics.SharpBenchMetrics.JobEnded(job.Queue, job.Status, elapsed);
         Interlocked.Add(ref _workingTicks, elapsed.Ticks);
         if (job.Status == JobStatus.Finished)
         {

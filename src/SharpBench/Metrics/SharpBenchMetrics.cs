@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using SharpBench.Jobs;
 
 namespace SharpBench.Metrics;
 
@@ -39,8 +38,9 @@ internal static class SharpBenchMetrics
     public static readonly Counter<long> SchedulerJobsQueued = Meter.CreateCounter<long>(
         "sharpbench.scheduler.jobs_queued", "{job}", "Scheduled jobs this process queued");
 
-    private static Func<bool>? _isLeader;
-    private static Func<int>? _sockets;
+    // One meter per process, as Prometheus scrapes a process: each host's scheduler and realtime server adds its source while it runs.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<bool>> Leaders = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<int>> SocketCounts = new();
 
     public static readonly ObservableGauge<int> SchedulerLeader = Meter.CreateObservableGauge(
         "sharpbench.scheduler.leader", ObserveLeader, "{leader}", "1 while this scheduler holds the leader lock, 0 while it stands by");
@@ -49,20 +49,32 @@ internal static class SharpBenchMetrics
         "sharpbench.realtime.sockets", ObserveSockets, "{socket}", "Sockets connected to this realtime server");
 
     private static IEnumerable<Measurement<int>> ObserveLeader() =>
-        _isLeader is { } f ? [new Measurement<int>(f() ? 1 : 0)] : [];
+        Leaders.IsEmpty ? [] : [new Measurement<int>(Leaders.Values.Any(f => f()) ? 1 : 0)];
 
     private static IEnumerable<Measurement<int>> ObserveSockets() =>
-        _sockets is { } f ? [new Measurement<int>(f())] : [];
+        SocketCounts.IsEmpty ? [] : [new Measurement<int>(SocketCounts.Values.Sum(f => f()))];
 
-    /// <summary>The scheduler's leadership, read at each scrape.</summary>
-    public static void WatchLeadership(Func<bool> isLeader) => _isLeader = isLeader;
+    /// <summary>A scheduler's leadership, read at each scrape until the returned handle is disposed.</summary>
+    public static IDisposable WatchLeadership(Func<bool> isLeader) => Watch(Leaders, isLeader);
 
-    /// <summary>The realtime server's connected sockets, counted at each scrape.</summary>
-    public static void WatchSockets(Func<int> sockets) => _sockets = sockets;
+    /// <summary>A realtime server's connected sockets, counted at each scrape until the returned handle is disposed.</summary>
+    public static IDisposable WatchSockets(Func<int> sockets) => Watch(SocketCounts, sockets);
 
-    public static void JobEnded(JobRecord job, TimeSpan elapsed)
+    private static Unwatch Watch<T>(System.Collections.Concurrent.ConcurrentDictionary<object, T> sources, T source)
     {
-        var tags = new TagList { { "queue", job.Queue }, { "status", job.Status } };
+        var key = new object();
+        sources[key] = source;
+        return new Unwatch(() => sources.TryRemove(key, out _));
+    }
+
+    private sealed class Unwatch(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
+
+    public static void JobEnded(string queue, string status, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "queue", queue }, { "status", status } };
         JobsEnded.Add(1, tags);
         JobDuration.Record(elapsed.TotalSeconds, tags);
     }

@@ -10,12 +10,10 @@ public sealed record DocEventHook(string DocType, string Event, DocEventCallback
 
 /// <summary>
 /// Controllers per DocType and <c>doc_events</c> hooks. For each event the controller runs first,
-/// then hooks for the DocType, then hooks for "*" (in registration order), as in Frappe.
-/// Process-wide registrations (<see cref="On"/>) serve framework capabilities such as realtime
-/// (which hooks "*" <c>on_change</c>/<c>after_delete</c> and publishes after commit); apps
-/// declare theirs in <c>App.DocEvents</c>/<c>App.Controllers</c>, active on benches that install them.
-/// The process-wide registrations stay static on purpose: they are part of the document model in
-/// every process (as Document.notify_update is in Frappe), whatever bench a host serves.
+/// then hooks for the DocType, then hooks for "*" (in registration order), as in Frappe. Apps
+/// declare theirs in <c>App.DocEvents</c>/<c>App.Controllers</c>, active on benches that install
+/// them; code registers more into its host's <see cref="DocEventRegistry"/> (realtime hooks "*"
+/// <c>on_change</c>/<c>after_delete</c> there and publishes after commit).
 /// </summary>
 public static class DocEvents
 {
@@ -35,33 +33,12 @@ public static class DocEvents
     public const string AfterDelete = "after_delete";
     public const string AfterRename = "after_rename";
 
-    private static readonly ConcurrentDictionary<string, DocumentController> Controllers = new(StringComparer.Ordinal);
-    private static readonly List<DocEventHook> Hooks = [];
-    private static readonly Lock Gate = new();
-
-    /// <summary>Sets the controller of a DocType for every site of this process.</summary>
-    public static void Controller(string doctype, DocumentController controller) => Controllers[doctype] = controller;
-
-    /// <summary>Adds a process-wide hook; <paramref name="doctype"/> "*" matches every DocType.</summary>
-    public static void On(string doctype, string eventName, DocEventCallback handler)
-    {
-        lock (Gate)
-            Hooks.Add(new DocEventHook(doctype, eventName, handler));
-    }
-
-    /// <summary>Removes a process-wide hook (tests, or a capability shutting down).</summary>
-    public static void Off(DocEventCallback handler)
-    {
-        lock (Gate)
-            Hooks.RemoveAll(h => h.Handler == handler);
-    }
-
     internal static DocumentController? ControllerOf(FrappeContext ctx, string doctype)
     {
         foreach (var app in Meta.AppsOf(ctx.Site))
             if (app.Controllers.TryGetValue(doctype, out var c))
                 return c;
-        return Controllers.GetValueOrDefault(doctype);
+        return ctx.Site.Host.DocEvents.ControllerOf(doctype);
     }
 
     internal static async Task RunAsync(FrappeContext ctx, Document doc, string eventName, CancellationToken ct)
@@ -69,13 +46,48 @@ public static class DocEvents
         var controller = ControllerOf(ctx, doc.DocType);
         if (controller is not null)
             await controller.RunAsync(eventName, ctx, doc, ct);
-        DocEventHook[] hooks;
-        lock (Gate)
-            hooks = Hooks.ToArray();
+        var hooks = ctx.Site.Host.DocEvents.Hooks();
         var appHooks = Meta.AppsOf(ctx.Site).SelectMany(a => a.DocEvents).ToList();
         foreach (var h in appHooks.Concat(hooks).Where(h => h.Event == eventName && h.DocType == doc.DocType))
             await h.Handler(ctx, doc, eventName, ct);
         foreach (var h in appHooks.Concat(hooks).Where(h => h.Event == eventName && h.DocType == "*"))
             await h.Handler(ctx, doc, eventName, ct);
+    }
+}
+
+/// <summary>
+/// The controllers and <c>doc_events</c> hooks registered in code on one host (beside those its
+/// apps declare). One per host (<see cref="Apps.HostState.DocEvents"/>): two benches in one process
+/// never run each other's hooks.
+/// </summary>
+public sealed class DocEventRegistry
+{
+    private readonly ConcurrentDictionary<string, DocumentController> _controllers = new(StringComparer.Ordinal);
+    private readonly List<DocEventHook> _hooks = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Sets the controller of a DocType for every site of this host (an app's own controller comes first).</summary>
+    public void Controller(string doctype, DocumentController controller) => _controllers[doctype] = controller;
+
+    /// <summary>Adds a hook; <paramref name="doctype"/> "*" matches every DocType.</summary>
+    public void On(string doctype, string eventName, DocEventCallback handler)
+    {
+        lock (_gate)
+            _hooks.Add(new DocEventHook(doctype, eventName, handler));
+    }
+
+    /// <summary>Removes a hook (tests, or a capability shutting down).</summary>
+    public void Off(DocEventCallback handler)
+    {
+        lock (_gate)
+            _hooks.RemoveAll(h => h.Handler == handler);
+    }
+
+    internal DocumentController? ControllerOf(string doctype) => _controllers.GetValueOrDefault(doctype);
+
+    internal DocEventHook[] Hooks()
+    {
+        lock (_gate)
+            return _hooks.ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SharpBench.Data;
 
 namespace SharpBench.Model;
 

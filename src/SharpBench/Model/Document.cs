@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SharpBench.Data;
 
 namespace SharpBench.Model;
 
@@ -118,7 +119,7 @@ public sealed class Document
     /// <summary>Whether the document has a value slot for the field (set or loaded).</summary>
     public bool Has(string field) => _values.ContainsKey(field) || _tables.ContainsKey(field);
 
-    /// <summary>Sets a field, coercing the value to its storage type (reference section 8).</summary>
+    /// <summary>Sets a field, coercing the value to its storage type (frappe/model/base_document.py).</summary>
     public void Set(string field, object? value)
     {
         var f = Meta.Field(field);
@@ -286,7 +287,7 @@ public sealed class Document
     }
 
     /// <summary>
-    /// The document as Frappe serialises it (reference 4.2): standard fields, data fields in
+    /// The document as Frappe serialises it (frappe/model/base_document.py, as_dict): standard fields, data fields in
     /// DocField order, child-row fields, <c>doctype</c>, then child tables. <c>/api/resource</c>
     /// leaves nulls out (<paramref name="includeNulls"/> false); <c>frappe.client.*</c> keeps them.
     /// Fields in <paramref name="mask"/> (those the reader may not read) are left out entirely.

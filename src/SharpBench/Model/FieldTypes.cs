@@ -1,23 +1,8 @@
+using SharpBench.Data;
+
 namespace SharpBench.Model;
 
-/// <summary>The abstract storage of a value; each SQL dialect maps it to its own column type.</summary>
-public enum ColumnKind
-{
-    Varchar,
-    Text,
-    LongText,
-    Int,
-    BigInt,
-    Check,
-    Decimal,
-    Rating,
-    Date,
-    Datetime,
-    Time,
-    Json,
-}
-
-/// <summary>Frappe's field types and the storage each one gets (reference 9.1).</summary>
+/// <summary>Frappe's field types and the storage each one gets (frappe/database/mariadb/database.py, type_map).</summary>
 public static class FieldTypes
 {
     private static readonly Dictionary<string, ColumnKind?> Storage = new(StringComparer.Ordinal)

@@ -74,7 +74,7 @@ public static class FieldValue
         }
     }
 
-    /// <summary>Coerces a client value for a field as Frappe does on save (reference section 8).</summary>
+    /// <summary>Coerces a client value for a field as Frappe does on save (frappe/model/base_document.py).</summary>
     public static object? Coerce(DocField field, object? value) =>
         Coerce(field.Storage ?? throw new ArgumentException($"{field.FieldName} stores nothing"), value, field.Label ?? field.FieldName, field.FieldType);
 

@@ -27,14 +27,17 @@ public interface IVirtualDocType
 public sealed record VirtualListArgs(IReadOnlyDictionary<string, string> Filters, int Start, int PageLength);
 
 /// <summary>
-/// Providers of virtual DocTypes by name. Process-wide on purpose: a provider is library code
-/// (RQ Job, RQ Worker) that reads the site it is given, never state of one host.
+/// Providers of virtual DocTypes by name, on one host (<see cref="Apps.HostState.VirtualDocTypes"/>):
+/// the core app registers RQ Job and RQ Worker, an app may register its own in <see cref="Apps.App.OnLoad"/>.
 /// </summary>
-public static class VirtualDocTypes
+public sealed class VirtualDocTypes
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IVirtualDocType> Providers = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IVirtualDocType> _providers = new(StringComparer.Ordinal);
 
-    public static void Register(IVirtualDocType provider) => Providers[provider.DocType] = provider;
+    public void Register(IVirtualDocType provider) => _providers[provider.DocType] = provider;
 
-    public static IVirtualDocType? Find(string docType) => Providers.GetValueOrDefault(docType);
+    public IVirtualDocType? Find(string docType) => _providers.GetValueOrDefault(docType);
+
+    /// <summary>The provider of that DocType on the context's host, or null for a DocType stored in SQL.</summary>
+    public static IVirtualDocType? Of(FrappeContext context, string docType) => context.Site.Host.VirtualDocTypes.Find(docType);
 }

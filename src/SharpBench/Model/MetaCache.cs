@@ -32,7 +32,7 @@ public sealed class MetaCache
     private static string KeyOf(Site site) => site.Connection.ConnectionString;
 
     internal SiteCache Of(Site site) =>
-        _caches.GetOrAdd(KeyOf(site), _ => new SiteCache(AppRegistry.ForBench(new Bench(Path.GetFullPath(Path.Combine(site.Path, "..", ".."))))));
+        _caches.GetOrAdd(KeyOf(site), _ => new SiteCache(site.Host.Apps.ForBench(new Bench(Path.GetFullPath(Path.Combine(site.Path, "..", ".."))))));
 
     internal void Invalidate(Site site) => _caches.TryRemove(KeyOf(site), out _);
 }

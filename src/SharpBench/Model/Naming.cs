@@ -6,7 +6,7 @@ using SharpBench.Data;
 namespace SharpBench.Model;
 
 /// <summary>
-/// Frappe's naming rules (reference 9.4): <c>hash</c>, <c>field:x</c>, <c>naming_series:</c>,
+/// Frappe's naming rules (frappe/model/naming.py): <c>hash</c>, <c>field:x</c>, <c>naming_series:</c>,
 /// <c>PREFIX-.#####</c> series counted in <c>tabSeries</c>, <c>format:</c>, <c>Prompt</c> and
 /// <c>autoincrement</c>, plus the checks every name must pass.
 /// </summary>
@@ -188,7 +188,7 @@ public static class Naming
         return braces ? "" : part;
     }
 
-    /// <summary>Name rules every name must pass (reference 9.4); returns the trimmed name.</summary>
+    /// <summary>Name rules every name must pass (frappe/model/naming.py); returns the trimmed name.</summary>
     public static string ValidateName(DocTypeMeta meta, string name)
     {
         name = name.Trim();

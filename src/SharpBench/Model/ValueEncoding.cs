@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace SharpBench.Model;
 
 /// <summary>
-/// Frappe's JSON value encoding (reference 4.2): datetimes as <c>2024-05-01 10:20:30.123456</c>
+/// Frappe's JSON value encoding (frappe/utils/response.py, json_handler): datetimes as <c>2024-05-01 10:20:30.123456</c>
 /// (fraction left out when zero), dates <c>2024-05-01</c>, times without hour padding
 /// (<c>9:05:03</c>), decimals as floats (<c>100.0</c>), integers as integers.
 /// </summary>

@@ -1,22 +1,19 @@
-using System.Runtime.CompilerServices;
 using SharpBench.Model;
 
 namespace SharpBench.Realtime;
 
 /// <summary>
 /// Frappe's <c>Document.notify_update</c>: every saved or deleted document announces itself
-/// (doc_update, list_update) after commit. Registered when the library loads, because in Frappe
-/// this is built into Document, not an app hook a process could forget to install.
+/// (doc_update, list_update) after commit. The core app registers it in every host it loads into
+/// (<see cref="Apps.FrappeApp.OnLoad"/>), because in Frappe this is built into Document, not an
+/// app hook a bench could forget to install.
 /// </summary>
 internal static class RealtimeDocEvents
 {
-#pragma warning disable CA2255 // deliberate: the notification is part of the document model in every process
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void Register()
+    internal static void Register(DocEventRegistry hooks)
     {
-        DocEvents.On("*", DocEvents.OnChange, NotifyAsync);
-        DocEvents.On("*", DocEvents.AfterDelete, NotifyAsync);
+        hooks.On("*", DocEvents.OnChange, NotifyAsync);
+        hooks.On("*", DocEvents.AfterDelete, NotifyAsync);
     }
 
     private static Task NotifyAsync(FrappeContext ctx, Document doc, string eventName, CancellationToken ct)

@@ -36,9 +36,9 @@ public static class RealtimeHosting
                 server.Sockets.Route(EchoNamespace.Route());
             server.Sockets.Route(new SiteNamespaces(sp.GetRequiredService<SiteRegistry>(), sp.GetRequiredService<IRealtimeAuth>(),
                 sp.GetRequiredService<IRealtimePermissions>(), logs.CreateLogger<SiteNamespaces>()).Route());
-            Metrics.SharpBenchMetrics.WatchSockets(() => server.Sockets.Namespaces.Sum(n => n.SocketCount));
             return server;
         });
+        services.AddHostedService<SocketGauge>();
         services.AddSingleton<RealtimeRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeRelay>());
     }
@@ -131,5 +131,23 @@ internal sealed class RealtimeRelay(RealtimeServer server, IRealtimeBridges brid
         if (_subscription is not null)
             await _subscription.DisposeAsync();
         _subscription = null;
+    }
+}
+
+/// <summary>Counts this host's sockets into the process's metrics while the host runs.</summary>
+internal sealed class SocketGauge(RealtimeServer server) : IHostedService
+{
+    private IDisposable? _watch;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _watch = Metrics.SharpBenchMetrics.WatchSockets(() => server.Sockets.Namespaces.Sum(n => n.SocketCount));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _watch?.Dispose();
+        return Task.CompletedTask;
     }
 }

@@ -7,7 +7,7 @@ namespace SharpBench.Realtime;
 
 /// <summary>
 /// <c>frappe.publish_realtime</c> and <c>frappe.publish_progress</c>: Frappe's room rules
-/// (reference 2.3), after-commit delivery (dropped on rollback), and the bridge to the realtime
+/// (frappe/realtime.py, publish_realtime), after-commit delivery (dropped on rollback), and the bridge to the realtime
 /// servers (Redis <c>events</c> on the site's <c>redis_queue</c>, else in-process; see <see cref="RealtimeBridges"/>).
 /// </summary>
 public static class RealtimePublisher

@@ -25,7 +25,7 @@ public sealed class ScheduledJobRunner(TimeProvider clock)
         var logName = await LogStatusAsync(ctx, job, null, "Start", null, zone, ct);
         try
         {
-            var method = MethodRegistry.Find(job.Method)
+            var method = ctx.Site.Host.Methods.Find(job.Method)
                 ?? throw new DoesNotExistError($"Method {job.Method} is not registered by any app");
             await method.Invoke(ctx, new JsonObject(), ct);
             await ctx.CommitAsync(ct);

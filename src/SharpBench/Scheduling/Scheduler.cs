@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SharpBench.Data;
 using SharpBench.Sites;
 
 namespace SharpBench.Scheduling;

@@ -42,8 +42,7 @@ public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConne
         SchedulerLog.Started(logger, tick.TotalSeconds,
             leadership is null ? " (in-process, no leader election)" : $", leader lock {leadership.Key}");
         var leading = leadership is null ? Task.CompletedTask : leadership.RunAsync(stoppingToken);
-        if (leadership is not null)
-            Metrics.SharpBenchMetrics.WatchLeadership(() => leadership.IsLeader);
+        using var watch = leadership is null ? null : Metrics.SharpBenchMetrics.WatchLeadership(() => leadership.IsLeader);
         try
         {
             while (!stoppingToken.IsCancellationRequested)

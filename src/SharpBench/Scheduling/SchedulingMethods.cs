@@ -28,30 +28,29 @@ public static class SchedulingMethods
         ["hourly_long"] = [Backups.ScheduledBackup.Method],
     };
 
-    /// <summary>Called once, by <see cref="MethodRegistry"/> on its first look-up.</summary>
-    internal static void Register()
+    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    internal static void Register(MethodRegistry methods)
     {
         var clock = TimeProvider.System;
-        Backups.ScheduledBackup.Register();
-        MethodRegistry.Register(ScheduledJobRunner.RunMethod, async (ctx, kwargs, ct) =>
+        methods.Register(ScheduledJobRunner.RunMethod, async (ctx, kwargs, ct) =>
         {
             var jobType = kwargs["scheduled_job_type"]?.GetValue<string>() ?? kwargs["job_type"]?.GetValue<string>()
                 ?? throw new ValidationError("run_scheduled_job needs job_type");
             await new ScheduledJobRunner(clock).RunAsync(ctx, jobType, ct);
             return null;
         });
-        MethodRegistry.Register(GetSchedulerStatus, async (ctx, _, ct) =>
+        methods.Register(GetSchedulerStatus, async (ctx, _, ct) =>
         {
             var active = SchedulerState.InactiveByConfig(ctx.Site.Config) is null
                 && await SystemSettings.SchedulerEnabledAsync(await ctx.DbAsync(ct), ct);
             return new JsonObject { ["status"] = active ? "active" : "inactive" };
         }, new WhitelistAttribute(GetSchedulerStatus));
-        MethodRegistry.Register(ClearExpiredSessions, async (ctx, _, ct) =>
+        methods.Register(ClearExpiredSessions, async (ctx, _, ct) =>
         {
             await ClearExpiredSessionsAsync(await ctx.DbAsync(ct), clock, ct);
             return null;
         });
-        MethodRegistry.Register(RunLogCleanUp, async (ctx, _, ct) =>
+        methods.Register(RunLogCleanUp, async (ctx, _, ct) =>
         {
             await CleanUpLogsAsync(await ctx.DbAsync(ct), clock, ct);
             return null;

@@ -12,10 +12,24 @@ public sealed class Site(string name, string path, SiteConfig config, Apps.HostS
     public string Path { get; } = path;
     public SiteConfig Config { get; } = config;
 
-    public DbConnectionInfo Connection { get; } = DbConnectionInfo.ForSite(config, path);
+    public DbConnectionInfo Connection { get; } = ConnectionFor(config, path);
 
-    /// <summary>The state of the host this site was resolved by.</summary>
-    public Apps.HostState Host => _host ??= new Apps.HostState();
+    /// <summary>The state of the host this site was resolved by; a site made outside any host loads its bench's apps into one of its own.</summary>
+    public Apps.HostState Host => _host ??= new Apps.HostState(new Bench(System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", ".."))));
+
+    /// <summary>Where a site's database lives and how to log in, from its merged config.</summary>
+    public static DbConnectionInfo ConnectionFor(SiteConfig config, string sitePath)
+    {
+        var kind = DbKinds.Parse(config.GetString("db_type"));
+        var dbName = config.GetString("db_name") ?? throw new BenchException($"{sitePath}: site_config.json has no db_name");
+        if (kind == DbKind.Sqlite)
+            return DbConnectionInfo.Sqlite(DbConnectionInfo.SqlitePath(sitePath, dbName));
+        var host = config.GetString("db_host") ?? "127.0.0.1";
+        var port = config.GetInt("db_port") ?? kind.DefaultPort();
+        var user = config.GetString("db_user") ?? dbName;
+        var password = config.GetString("db_password") ?? "";
+        return DbConnectionInfo.Server(kind, host, port, user, password, dbName);
+    }
 
     public Task<Database> OpenDatabaseAsync(CancellationToken ct = default) => Database.OpenAsync(Connection, ct);
 }

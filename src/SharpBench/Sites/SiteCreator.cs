@@ -20,7 +20,8 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         var exists = bench.SiteExists(o.Site);
         if (exists && !o.Force)
             throw new BenchException($"Site {o.Site} already exists. Use --force to reinstall it.");
-        if (AppRegistry.Find(o.Site) is not null)
+        var apps = new HostState(bench).Apps;
+        if (apps.Find(o.Site) is not null)
             throw new BenchException($"Site name {o.Site} is the name of an app.");
 
         var commonConfig = new SiteConfig(common);
@@ -81,8 +82,8 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
 
             await using (var db = await Database.OpenAsync(info, ct))
             {
-                await SiteInstaller.InstallAsync(db, AppRegistry.ForBench(bench), adminPassword, progress, ct);
-                foreach (var error in await SchedulerSetup.SyncJobsAsync(db, AppRegistry.ForBench(bench), progress, ct: ct))
+                await SiteInstaller.InstallAsync(db, apps.ForBench(bench), adminPassword, progress, ct);
+                foreach (var error in await SchedulerSetup.SyncJobsAsync(db, apps.ForBench(bench), progress, ct: ct))
                     progress("Error: " + error);
                 if (o.EnableScheduler)
                     await SchedulerState.SetEnabledAsync(db, true, ct);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using SharpBench.Apps;
 using SharpBench.Data;
+using SharpBench.Model;
 
 namespace SharpBench.Sites;
 
@@ -116,7 +117,7 @@ public static class SiteInstaller
     /// <summary>Stores a login password as a one-way hash in <c>__Auth</c>, as Frappe does.</summary>
     public static async Task SetPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
     {
-        await Auth.AuthTable.ReplaceAsync(db, "User", user, "password", Hasher.HashPassword(user, password), encrypted: false, ct);
+        await AuthTable.ReplaceAsync(db, "User", user, "password", Hasher.HashPassword(user, password), encrypted: false, ct);
     }
 
     public static async Task<bool> CheckPasswordAsync(Database db, string user, string password, CancellationToken ct = default)

@@ -15,7 +15,8 @@ public static class SiteMigration
     {
         using var maintenance = MaintenanceMode.Enter(bench, site.Name);
         await using var db = await site.OpenDatabaseAsync(ct);
-        await SiteInstaller.MigrateSchemaAsync(db, AppRegistry.ForBench(bench), progress, ct);
-        return await SchedulerSetup.SyncJobsAsync(db, AppRegistry.ForBench(bench), progress, ct: ct);
+        var apps = site.Host.Apps.ForBench(bench);
+        await SiteInstaller.MigrateSchemaAsync(db, apps, progress, ct);
+        return await SchedulerSetup.SyncJobsAsync(db, apps, progress, ct: ct);
     }
 }

@@ -20,7 +20,7 @@ public sealed class SiteRegistry(Bench bench, Apps.HostState? host = null)
 
     public Bench Bench { get; } = bench;
 
-    public Apps.HostState Host { get; } = host ?? new Apps.HostState();
+    public Apps.HostState Host { get; } = host ?? new Apps.HostState(bench);
 
     /// <summary>The site of that name, or null when the name is invalid or no such site exists.</summary>
     public Site? Find(string? name)

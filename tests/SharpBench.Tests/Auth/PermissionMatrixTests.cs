@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using SharpBench.Auth;
 using SharpBench.Data;
+using SharpBench.Model;
 using SharpBench.Realtime;
 using SharpBench.Realtime.Frappe;
 using SharpBench.Tests.Realtime;

@@ -90,7 +90,7 @@ public class SchemaSyncTests
         await Rows.InsertAsync(db, v1.TableName, new Dictionary<string, object?> { ["name"] = "A", ["code"] = "same" });
         await Rows.InsertAsync(db, v1.TableName, new Dictionary<string, object?> { ["name"] = "B", ["code"] = "same" });
 
-        var ex = await Assert.ThrowsAsync<SharpBench.Sites.BenchException>(() => SchemaSync.SyncAsync(db, Meta(new DocField { FieldName = "code", FieldType = "Data", Unique = 1 })));
+        var ex = await Assert.ThrowsAsync<BenchException>(() => SchemaSync.SyncAsync(db, Meta(new DocField { FieldName = "code", FieldType = "Data", Unique = 1 })));
 
         Assert.Contains("Sync Probe.code", ex.Message);
         Assert.Equal(2L, Convert.ToInt64(await db.ScalarAsync($"SELECT COUNT(*) FROM {db.Dialect.Quote(v1.TableName)}", []), System.Globalization.CultureInfo.InvariantCulture));

@@ -214,7 +214,7 @@ public sealed class BadUploadTests : IAsyncLifetime
     {
         await using var db = await _server.DbAsync();
         await db.BeginAsync();
-        await SharpBench.Scheduling.SystemSettings.SetAsync(db, field, value);
+        await SharpBench.Data.SystemSettings.SetAsync(db, field, value);
         await db.CommitAsync();
     }
 

@@ -4,11 +4,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Jobs;
+using SharpBench.Model;
 using SharpBench.Sites;
+using SharpBench.Tests.App;
 using SharpBench.Tests.Jobs;
 using SharpBench.Tests.Support;
 
@@ -17,7 +20,8 @@ namespace SharpBench.Tests.Hosting;
 /// <summary>
 /// Two <c>bench start</c> hosts of two benches in one process, each with a site of the same name
 /// and no Redis: each serves its own site, and its requests enqueue to its own in-process queue,
-/// whose jobs its own workers run.
+/// whose jobs its own workers run. Each knows only its own bench's apps and what was registered
+/// on it: methods, doc_events hooks.
 /// </summary>
 public sealed class TwoHostsTests
 {
@@ -28,6 +32,8 @@ public sealed class TwoHostsTests
         public HttpClient Client => client;
 
         public JobBackends Backends => app.Services.GetRequiredService<JobBackends>();
+
+        public IServiceProvider Services => app.Services;
 
         public static async Task<StartHost> StartAsync(JobBench bench)
         {
@@ -92,5 +98,57 @@ public sealed class TwoHostsTests
         Assert.Equal([jobA.Split("::")[^1]], ((JsonArray)listA["data"]!).Select(r => ((string)r!["name"]!).Split("::")[^1]));
         Assert.Equal([jobB.Split("::")[^1]], ((JsonArray)listB["data"]!).Select(r => ((string)r!["name"]!).Split("::")[^1]));
         Assert.NotEqual(siteA.Path, siteB.Path);
+    }
+
+    [Fact]
+    public async Task Two_hosts_with_different_apps_in_one_process_see_only_their_own_methods_and_hooks()
+    {
+        await using var benchA = new JobBench(redisUrl: "");
+        await using var benchB = new JobBench(redisUrl: "");
+        // Bench B has only the core app, though sb_test_app's assembly is loaded in this process.
+        await File.WriteAllTextAsync(Path.Combine(benchB.Bench.SitesPath, "apps.txt"), "frappe\n");
+        await SiteAsync(benchA);
+        await SiteAsync(benchB);
+        await using var a = await StartHost.StartAsync(benchA);
+        await using var b = await StartHost.StartAsync(benchB);
+
+        // An app's whitelisted method: only the host whose bench installs the app answers it.
+        var fileA = benchA.TempFile("log.txt");
+        Assert.Contains("::", await a.EnqueueAsync(fileA, "from-a"));
+        await AssertUnknownAsync(b, "sb_test_app.jobs.enqueue_from_web");
+
+        // A method registered on one host's registry at run time: the other host has no such method.
+        a.Services.GetRequiredService<MethodRegistry>().Register("two_hosts.only_on_a",
+            (ctx, _, _) => Task.FromResult<object?>("a:" + ctx.Site.Name), new WhitelistAttribute("two_hosts.only_on_a"));
+        var onA = await a.Client.GetAsync("/api/method/two_hosts.only_on_a");
+        Assert.Equal(HttpStatusCode.OK, onA.StatusCode);
+        Assert.Equal("a:" + SiteName, (string?)(await LiveServer.BodyAsync(onA))["message"]);
+        await AssertUnknownAsync(b, "two_hosts.only_on_a");
+
+        // A doc_events hook registered on host A runs for A's saves only.
+        var hooked = new List<string>();
+        a.Services.GetRequiredService<DocEventRegistry>().On("ToDo", DocEvents.AfterInsert, (ctx, doc, _, _) =>
+        {
+            lock (hooked)
+                hooked.Add(ctx.Site.Host == a.Services.GetRequiredService<HostState>() ? "a" : "other");
+            return Task.CompletedTask;
+        });
+        foreach (var host in new[] { a, b })
+        {
+            var saved = await host.Client.PostAsync("/api/resource/ToDo", LiveServer.Json(new JsonObject { ["description"] = "two hosts" }));
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        }
+        Assert.Equal(["a"], hooked);
+        Assert.Equal(["frappe", TestApp.AppName], a.Services.GetRequiredService<AppRegistry>().All.Select(x => x.Name));
+        Assert.Equal(["frappe"], b.Services.GetRequiredService<AppRegistry>().All.Select(x => x.Name));
+    }
+
+    private static async Task AssertUnknownAsync(StartHost host, string method)
+    {
+        var response = await host.Client.PostAsync("/api/method/" + method, LiveServer.Json(new JsonObject()));
+        var body = await LiveServer.BodyAsync(response);
+        Assert.Equal((HttpStatusCode)417, response.StatusCode);
+        Assert.Equal("ValidationError", (string?)body["exc_type"]);
+        Assert.StartsWith($"Failed to get method for command {method} with", (string?)LiveServer.ServerMessages(body)[0]["message"]);
     }
 }

@@ -10,7 +10,7 @@ using static SharpBench.Tests.Support.LiveServer;
 
 namespace SharpBench.Tests.Http;
 
-/// <summary>Logins, sessions, API keys and CSRF over real HTTP (reference section 6).</summary>
+/// <summary>Logins, sessions, API keys and CSRF over real HTTP (frappe/auth.py, frappe/sessions.py).</summary>
 public sealed class AuthApiTests : IAsyncLifetime
 {
     private LiveServer _server = null!;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using SharpBench.Auth;
+using SharpBench.Data;
 using SharpBench.Scheduling;
 using SharpBench.Tests.Support;
 using static SharpBench.Tests.Support.LiveServer;

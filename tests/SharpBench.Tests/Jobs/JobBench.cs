@@ -22,11 +22,9 @@ public sealed class JobBench : IAsyncDisposable
     private readonly List<Process> _processes = [];
     private readonly List<(string Name, DbKind Kind)> _serverDatabases = [];
 
-    static JobBench()
-    {
-        AppLoader.Register(typeof(TestApp).Assembly);
-        JobsSetup.Register();
-    }
+    // The test app is linked into this program, so its benches load that assembly (AppLoader takes
+    // the loaded one of the same name) rather than a second copy from apps/.
+    static JobBench() => _ = typeof(TestApp).Assembly;
 
     /// <param name="services">Changes to the bench's services (e.g. a test's realtime bridges), as a host's composition would make them.</param>
     public JobBench(string? redisUrl = null, JsonObject? extraCommon = null, Action<IServiceCollection>? services = null)
@@ -74,7 +72,11 @@ public sealed class JobBench : IAsyncDisposable
 
     public IJobBackend Backend => Backends.For(Settings);
 
-    public SiteRegistry Sites => new(Bench);
+    /// <summary>The sites as this bench's host resolves them: they carry its <see cref="Host"/>.</summary>
+    public SiteRegistry Sites => Services.GetRequiredService<SiteRegistry>();
+
+    /// <summary>The bench's host state: its apps (frappe, sb_test_app) and their methods and hooks.</summary>
+    public HostState Host => Services.GetRequiredService<HostState>();
 
     public async Task<Site> CreateSiteAsync(DbKind kind = DbKind.Sqlite)
     {

@@ -12,7 +12,6 @@ namespace SharpBench.Tests.Jobs;
 /// <summary>RQ Job and RQ Worker through /api/resource on a live server, for System Managers only, per site.</summary>
 public sealed class RqJobApiTests
 {
-    static RqJobApiTests() => JobsSetup.Register();
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string site, string path, HttpContent? body = null)
     {

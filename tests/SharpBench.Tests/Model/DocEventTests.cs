@@ -39,12 +39,12 @@ public sealed class DocEventTests(ModelSites sites)
         await TestDocTypes.CreateAsync(ctx, dt, new JsonArray(TestDocTypes.Field("title", "Data")), new JsonObject { ["is_submittable"] = 1 },
             new JsonArray(TestDocTypes.Perm("System Manager", submit: true)));
         var log = new List<string>();
-        DocEvents.Controller(dt, new Recorder(log));
+        ctx.Site.Host.DocEvents.Controller(dt, new Recorder(log));
         DocEventCallback specific = (c, d, e, _) => { if (d.DocType == dt) log.Add("hook:" + e); return Task.CompletedTask; };
         DocEventCallback star = (c, d, e, _) => { if (d.DocType == dt) log.Add("*:" + e); return Task.CompletedTask; };
-        DocEvents.On(dt, DocEvents.OnUpdate, specific);
-        DocEvents.On("*", DocEvents.OnUpdate, star);
-        DocEvents.On("*", DocEvents.AfterDelete, star);
+        ctx.Site.Host.DocEvents.On(dt, DocEvents.OnUpdate, specific);
+        ctx.Site.Host.DocEvents.On("*", DocEvents.OnUpdate, star);
+        ctx.Site.Host.DocEvents.On("*", DocEvents.AfterDelete, star);
         try
         {
             var doc = await Documents.NewAsync(ctx, dt, new JsonObject { ["title"] = "t" });
@@ -70,8 +70,8 @@ public sealed class DocEventTests(ModelSites sites)
         }
         finally
         {
-            DocEvents.Off(specific);
-            DocEvents.Off(star);
+            ctx.Site.Host.DocEvents.Off(specific);
+            ctx.Site.Host.DocEvents.Off(star);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace SharpBench.Tests.Model;
 
 /// <summary>
 /// The list engine on all three databases: a custom DocType with a child table is created once
-/// per database, filled with known rows, then queried every way reference section 5 allows.
+/// per database, filled with known rows, then queried every way frappe/model/db_query.py allows.
 /// </summary>
 [Collection(ModelSitesCollection.Name)]
 public sealed class ListQueryTests(ModelSites sites)

@@ -20,14 +20,17 @@ public sealed class JobTaskTests : IAsyncLifetime
     private const string Method = "sb_test_realtime.progress";
     private PublishedEvents _events = null!;
 
-    static JobTaskTests()
+    /// <summary>A bench whose host runs <see cref="Method"/> and publishes through the test's bridges.</summary>
+    private JobBench NewBench()
     {
-        MethodRegistry.Register(Method, async (context, kwargs, ct) =>
+        var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
+        bench.Host.Methods.Register(Method, async (context, kwargs, ct) =>
         {
             await RealtimePublisher.PublishProgressAsync(context, 50, "Half");
             await RealtimePublisher.PublishAsync(context, "custom", new JsonObject { ["k"] = 1 });
             return null;
         });
+        return bench;
     }
 
     public async ValueTask InitializeAsync() => _events = await PublishedEvents.StartAsync();
@@ -37,7 +40,7 @@ public sealed class JobTaskTests : IAsyncLifetime
     [Fact]
     public async Task A_job_with_a_task_id_publishes_to_the_task_room_and_keeps_the_id_in_its_record()
     {
-        await using var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
+        await using var bench = NewBench();
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site, "alice@example.com");
         var queued = await BackgroundJobs.EnqueueAsync(ctx, Method, null, new EnqueueOptions { TaskId = "task-42" });
@@ -56,7 +59,7 @@ public sealed class JobTaskTests : IAsyncLifetime
     [Fact]
     public async Task A_job_without_a_task_id_reports_progress_to_its_user()
     {
-        await using var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
+        await using var bench = NewBench();
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site, "alice@example.com");
         var queued = await BackgroundJobs.EnqueueAsync(ctx, Method);
@@ -76,7 +79,7 @@ public sealed class JobTaskTests : IAsyncLifetime
     [InlineData("bad\nid")]
     public async Task A_malformed_task_id_is_refused_and_nothing_is_queued(string taskId)
     {
-        await using var bench = new JobBench(services: s => s.AddSingleton(_events.Bridges));
+        await using var bench = NewBench();
         var site = await bench.CreateSiteAsync();
         await using var ctx = bench.Context(site);
 

@@ -6,7 +6,7 @@ using SharpBench.Sites;
 namespace SharpBench.Tests.Realtime;
 
 /// <summary>
-/// Frappe's publish_realtime rules (reference 2.3), checked on what reaches a real in-process
+/// Frappe's publish_realtime rules (frappe/realtime.py), checked on what reaches a real in-process
 /// bridge: rooms, forced rooms, task ids, after-commit delivery and rollback.
 /// </summary>
 [Collection(PublisherTests.Name)]

@@ -11,11 +11,12 @@ public class ScheduledJobRunnerTests
 {
     private static readonly ConcurrentDictionary<string, string> RanAs = new();
 
-    /// <summary>Registers a method that writes a default value (so commit/rollback shows) and records its user.</summary>
-    private static string RegisterMethod(bool fail)
+    private static string NewMethodName(bool fail) => $"sched_test.tasks.{(fail ? "fails" : "works")}_{Guid.NewGuid():N}";
+
+    /// <summary>Registers on the site's host a method that writes a default value (so commit/rollback shows) and records its user.</summary>
+    private static void RegisterMethod(Site site, string name, bool fail)
     {
-        var name = $"sched_test.tasks.{(fail ? "fails" : "works")}_{Guid.NewGuid():N}";
-        MethodRegistry.Register(name, async (ctx, _, ct) =>
+        site.Host.Methods.Register(name, async (ctx, _, ct) =>
         {
             RanAs[name] = ctx.User;
             var db = await ctx.DbAsync(ct);
@@ -24,7 +25,6 @@ public class ScheduledJobRunnerTests
                 throw new InvalidOperationException("boom from " + name);
             return null;
         });
-        return name;
     }
 
     private static async Task<(Site Site, TempBench Bench)> SiteWithJobsAsync(SchedulerEvents events, DbKind kind = DbKind.Sqlite)
@@ -57,8 +57,9 @@ public class ScheduledJobRunnerTests
     [InlineData(DbKind.MariaDb)]
     public async Task ASuccessfulRunIsLoggedCompleteAndMovesLastExecution(DbKind kind)
     {
-        var method = RegisterMethod(fail: false);
+        var method = NewMethodName(fail: false);
         var (site, bench) = await SiteWithJobsAsync(new SchedulerEvents { ["hourly"] = [method] }, kind);
+        RegisterMethod(site, method, fail: false);
         await using var _ = bench;
         var clock = new FakeClock(FakeClock.Utc(2026, 5, 6, 11, 0, 7));
         await using (var ctx = new FrappeContext(site, "Guest"))
@@ -78,8 +79,9 @@ public class ScheduledJobRunnerTests
     [Fact]
     public async Task AFailedRunIsLoggedWithItsStackRolledBackAndRaised()
     {
-        var method = RegisterMethod(fail: true);
+        var method = NewMethodName(fail: true);
         var (site, bench) = await SiteWithJobsAsync(new SchedulerEvents { Cron = { ["*/5 * * * *"] = [method] } });
+        RegisterMethod(site, method, fail: true);
         await using var _ = bench;
         var clock = new FakeClock(FakeClock.Utc(2026, 5, 6, 11, 5));
         await using (var ctx = new FrappeContext(site, "Administrator"))
@@ -107,8 +109,9 @@ public class ScheduledJobRunnerTests
     [Fact]
     public async Task AllJobsWriteNoLogButMoveLastExecution()
     {
-        var method = RegisterMethod(fail: false);
+        var method = NewMethodName(fail: false);
         var (site, bench) = await SiteWithJobsAsync(new SchedulerEvents { ["all"] = [method] });
+        RegisterMethod(site, method, fail: false);
         await using var _ = bench;
         var clock = new FakeClock(FakeClock.Utc(2026, 5, 6, 11, 4, 1));
         await using (var ctx = new FrappeContext(site, "Administrator"))

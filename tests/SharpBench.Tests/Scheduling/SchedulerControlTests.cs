@@ -20,7 +20,7 @@ public class SchedulerControlTests
 
     private static async Task<string> HttpStatusAsync(Site site)
     {
-        var method = MethodRegistry.Find(SchedulingMethods.GetSchedulerStatus)!;
+        var method = site.Host.Methods.Find(SchedulingMethods.GetSchedulerStatus)!;
         Assert.NotNull(method.Whitelist);
         await using var ctx = new FrappeContext(site, "Administrator");
         var result = (JsonObject)(await method.Invoke(ctx, [], CancellationToken.None))!;

@@ -137,7 +137,7 @@ public class SchedulerTickTests
             Cron = { ["*/15 * * * *"] = ["sched.tasks.quarter"] },
         });
         foreach (var method in new[] { "sched.tasks.every_interval", "sched.tasks.hourly", "sched.tasks.quarter" })
-            SharpBench.Apps.MethodRegistry.Register(method, (_, _, _) => Task.FromResult<object?>(null));
+            jb.Host.Methods.Register(method, (_, _, _) => Task.FromResult<object?>(null));
 
         var redis = (await RedisConnections.Outside.QueueAsync(jb.RedisUrl));
         var key = SchedulerLeadership.KeyFor(jb.BenchId);

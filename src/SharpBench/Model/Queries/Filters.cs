@@ -8,7 +8,7 @@ namespace SharpBench.Model.Queries;
 internal sealed record FilterCondition(string? DocType, string Field, string Operator, JsonNode? Value);
 
 /// <summary>
-/// Frappe's filter syntax (reference 5.2) into SQL conditions with parameters: dict or list
+/// Frappe's filter syntax (frappe/model/db_query.py, prepare_filter_condition) into SQL conditions with parameters: dict or list
 /// forms, every operator, NULL-tolerant comparisons as Frappe's <c>ifnull</c> wrapping gives.
 /// </summary>
 internal static partial class Filters

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace SharpBench.Model.Queries;
 
 /// <summary>
-/// The arguments of a list query (reference 5.1), already decoded from the request:
+/// The arguments of a list query (frappe/model/db_query.py, DatabaseQuery.execute), already decoded from the request:
 /// <c>GET /api/resource/X</c>, <c>frappe.client.get_list</c> and <c>get_count</c> all build one.
 /// </summary>
 public sealed class ListQuery

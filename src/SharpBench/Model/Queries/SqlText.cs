@@ -4,7 +4,7 @@ namespace SharpBench.Model.Queries;
 
 /// <summary>
 /// The small grammar clients may use in <c>fields</c>, <c>order_by</c> and <c>group_by</c>, and
-/// the checks that reject everything else (reference 5.3) before any SQL is built.
+/// the checks that reject everything else (frappe/model/db_query.py, sanitize_fields) before any SQL is built.
 /// </summary>
 internal static partial class SqlText
 {

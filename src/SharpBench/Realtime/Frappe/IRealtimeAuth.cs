@@ -19,7 +19,7 @@ public interface IRealtimeAuth
 public interface IRealtimePermissions
 {
     /// <summary>How much of a DocType the user may read: all of it, only their own rows (<c>if_owner</c>), or none.</summary>
-    Task<Auth.Access> DocTypeReadAccessAsync(Site site, string user, string doctype, CancellationToken ct = default);
+    Task<Model.Access> DocTypeReadAccessAsync(Site site, string user, string doctype, CancellationToken ct = default);
 
     Task<bool> CanReadDocAsync(Site site, string user, string doctype, string name, CancellationToken ct = default);
 }

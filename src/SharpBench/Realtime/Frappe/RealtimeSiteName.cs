@@ -5,7 +5,7 @@ namespace SharpBench.Realtime.Frappe;
 
 /// <summary>
 /// The site a realtime connection belongs to, worked out as Frappe's socket server does
-/// (reference 2.4): <c>X-Frappe-Site-Name</c>; else the default site when Host is
+/// (realtime/utils.js, get_site_name): <c>X-Frappe-Site-Name</c>; else the default site when Host is
 /// localhost/127.0.0.1; else the Origin's host name; else the Host's.
 /// </summary>
 public static class RealtimeSiteName

@@ -7,7 +7,7 @@ namespace SharpBench.Realtime.Frappe;
 
 /// <summary>
 /// Frappe's realtime layer: one namespace per site (<c>/&lt;site&gt;</c>) with the auth checks of
-/// reference 2.5, the automatic rooms, and the client events of 2.7.
+/// realtime/middlewares/authenticate.js, the automatic rooms, and the client events of realtime/handlers/frappe_handlers.js.
 /// </summary>
 public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IRealtimePermissions permissions, ILogger log)
 {
@@ -68,10 +68,10 @@ public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IReal
             {
                 // Frappe lets an if_owner reader into the whole DocType's room, which tells them of
                 // every row; they get a room that hears only about rows they own.
-                var access = await Safe(() => permissions.DocTypeReadAccessAsync(site, user.User, dt), Auth.Access.None);
-                if (access == Auth.Access.All)
+                var access = await Safe(() => permissions.DocTypeReadAccessAsync(site, user.User, dt), Model.Access.None);
+                if (access == Model.Access.All)
                     socket.Join("doctype:" + dt);
-                else if (access == Auth.Access.OwnerOnly)
+                else if (access == Model.Access.OwnerOnly)
                     socket.Join(RealtimePublisher.OwnedDocTypeRoom(dt, user.User));
             }
             e.Ack();

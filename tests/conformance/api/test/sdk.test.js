@@ -1,4 +1,4 @@
-// frappe-js-sdk 1.14.1, unmodified, against a live `bench serve` (reference section 11).
+// frappe-js-sdk 1.14.1, unmodified, against a live `bench serve` (its requests: node_modules/frappe-js-sdk/lib after npm install).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrappeApp } from 'frappe-js-sdk';

@@ -1,4 +1,4 @@
-// Frappe's realtime contract (reference sections 2.4-2.8): site namespaces, the auth checks,
+// Frappe's realtime contract (realtime/ in frappe/frappe: utils.js, middlewares/authenticate.js, handlers/frappe_handlers.js): site namespaces, the auth checks,
 // rooms, client events, and delivery of events published on Redis `events` by another process.
 "use strict";
 const { test, before, after } = require("node:test");

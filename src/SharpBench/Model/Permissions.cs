@@ -1,6 +1,4 @@
-using SharpBench.Model;
-
-namespace SharpBench.Auth;
+namespace SharpBench.Model;
 
 /// <summary>How much of a DocType a user may reach with one right.</summary>
 public enum Access
@@ -13,7 +11,7 @@ public enum Access
 }
 
 /// <summary>
-/// Role permissions (reference 9.5), the one check every read, list, count and write path uses:
+/// Role permissions (frappe/permissions.py), the one check every read, list, count and write path uses:
 /// a right is granted by any DocPerm row at permlevel 0 for one of the user's roles; rows with
 /// <c>if_owner</c> grant it on the user's own documents only; child DocTypes are checked through
 /// their parent; Administrator may do everything.
@@ -26,7 +24,7 @@ public static class Permissions
     private const string RolesKey = "sharpbench.roles:";
 
     /// <summary>
-    /// The roles a user acts with (session user by default; reference 6.5), cached for the unit of
+    /// The roles a user acts with (session user by default; frappe/permissions.py get_roles), cached for the unit of
     /// work: Guest has only Guest; a logged-in user also has All and Guest, and a System User has
     /// Desk User, the automatic roles Frappe adds. Every permission check and role gate reads this
     /// one set.

@@ -1,6 +1,4 @@
-using SharpBench.Model;
-
-namespace SharpBench.Auth;
+namespace SharpBench.Model;
 
 /// <summary>
 /// Field-level permissions (DocField <c>permlevel</c>), as Frappe applies them: on read, fields

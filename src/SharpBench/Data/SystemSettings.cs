@@ -1,7 +1,6 @@
 using System.Globalization;
-using SharpBench.Data;
 
-namespace SharpBench.Scheduling;
+namespace SharpBench.Data;
 
 /// <summary>
 /// The System Settings values the scheduler reads and writes. System Settings is a Single, so
@@ -47,7 +46,7 @@ public static class SystemSettings
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new Sites.BenchException($"System Settings time_zone '{name}' is not a known time zone (use an IANA name such as Asia/Kolkata).");
+            throw new BenchException($"System Settings time_zone '{name}' is not a known time zone (use an IANA name such as Asia/Kolkata).");
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace SharpBench.Auth;
+namespace SharpBench.Model;
 
 /// <summary>The permlevels (field groups, 0–9) at which a user holds one right on a DocType.</summary>
 public sealed class PermLevels

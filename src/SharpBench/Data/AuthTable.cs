@@ -1,6 +1,4 @@
-using SharpBench.Data;
-
-namespace SharpBench.Auth;
+namespace SharpBench.Data;
 
 /// <summary>
 /// <c>__Auth</c>, Frappe's table of secrets: one row per (DocType, document, field) holding a

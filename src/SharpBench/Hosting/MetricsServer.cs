@@ -4,10 +4,11 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using SharpBench.Jobs;
+using SharpBench.Metrics;
 using SharpBench.Sites;
 using StackExchange.Redis;
 
-namespace SharpBench.Metrics;
+namespace SharpBench.Hosting;
 
 /// <summary>
 /// Serves Prometheus text at <c>http://*:PORT/metrics</c> for one role (OpenTelemetry's Prometheus

@@ -1,8 +1,7 @@
 using System.Diagnostics.Metrics;
-using SharpBench.Jobs;
 using StackExchange.Redis;
 
-namespace SharpBench.Metrics;
+namespace SharpBench.Jobs;
 
 /// <summary>
 /// Reads every queue's state from redis_queue when metrics are collected (a scrape), so any role

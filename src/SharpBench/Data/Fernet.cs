@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SharpBench.Auth;
+namespace SharpBench.Data;
 
 /// <summary>
 /// Fernet tokens (AES-128-CBC + HMAC-SHA256), the format Frappe encrypts Password fields with

@@ -1,6 +1,6 @@
-using SharpBench.Model;
+using SharpBench.Data;
 
-namespace SharpBench.Data;
+namespace SharpBench.Model;
 
 /// <summary>
 /// Brings a DocType's table in line with its meta: creates it when missing, and on later runs
@@ -34,9 +34,9 @@ public static class SchemaSync
         var columns = new List<ColumnSpec>(ColumnSpec.Standard(meta.Autoname == "autoincrement"));
         if (meta.IsChild)
             columns.AddRange(ColumnSpec.Child);
-        columns.AddRange(meta.DataFields.Select(ColumnSpec.ForField));
+        columns.AddRange(meta.DataFields.Select(ColumnFor));
         if (!meta.IsChild)
-            columns.AddRange(ColumnSpec.Meta);
+            columns.AddRange(MetaColumns);
         return columns;
     }
 
@@ -78,9 +78,30 @@ public static class SchemaSync
             }
             catch (System.Data.Common.DbException e) when (unique)
             {
-                throw new Sites.BenchException(
+                throw new BenchException(
                     $"Cannot make {meta.Name}.{column} unique: the table already holds duplicate values ({e.Message}).", e);
             }
         }
     }
+
+    private static IReadOnlyList<ColumnSpec> MetaColumns =>
+        DocTypeMeta.MetaFields.Select(f => new ColumnSpec(f, ColumnKind.Text)).ToList();
+
+    /// <summary>The column a data field gets.</summary>
+    public static ColumnSpec ColumnFor(DocField field)
+    {
+        var kind = field.Storage ?? throw new ArgumentException($"{field.FieldName} has no column");
+        var length = kind == ColumnKind.Varchar ? (field.Length > 0 ? field.Length : 140) : 0;
+        // Numbers and checks default to 0 as in Frappe, so filters like `enabled = 0` find rows
+        // that never set the field.
+        var dflt = kind is ColumnKind.Int or ColumnKind.BigInt or ColumnKind.Check or ColumnKind.Decimal or ColumnKind.Rating
+            ? NumericDefault(field.Default)
+            : null;
+        return new ColumnSpec(field.FieldName, kind, length, NotNull: false, Default: dflt);
+    }
+
+    private static string NumericDefault(string? value) =>
+        decimal.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? d.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : "0";
 }
