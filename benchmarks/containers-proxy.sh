@@ -59,7 +59,7 @@ done
 {
   echo "image $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'))"
   echo "nginx: $(dc exec -T frontend sh -c 'nginx -v 2>&1; grep -h "^worker_processes" /etc/nginx/nginx.conf')"
-  echo "nginx processes in frontend: $(docker top "$(dc ps -q frontend)" -eo comm | grep -c nginx)"
+  echo "nginx processes in frontend: $(docker top "$(dc ps -q frontend)" -eo pid,comm | grep -c nginx)"
   echo "docker-proxy on the published ports: $(pgrep -c docker-proxy || echo 0) running on the host"
   echo "cpus: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/setup.txt"

@@ -80,8 +80,16 @@ npm_install() {
   (cd "$here" && npm ci --no-audit --no-fund --silent) >"$work/npm.log" 2>&1 || { tail -20 "$work/npm.log"; return 1; }
 }
 
+# From nothing (every stand-in and the image under throwaway names, 5-10 minutes): opt-in, as
+# the run above reuses this machine's stand-ins. SB_CT_FRESH=1 adds it.
+fresh_build() {
+  images/check-fresh.sh >"$work/fresh.log" 2>&1 || { tail -30 "$work/fresh.log"; return 1; }
+  tail -1 "$work/fresh.log"
+}
+
 check "engine: images/install-engine.sh" setup_engine || summary
 check "images: images/build-local.sh" build_images || summary
+[ -n "${SB_CT_FRESH:-}" ] && check "images: images/check-fresh.sh builds every stand-in and the image from nothing" fresh_build
 check "test image: the image plus the sb_stack_check app" build_test_image || summary
 check "npm ci (socket.io-client)" npm_install || summary
 

@@ -208,6 +208,7 @@ restarts_keep_data() {
 # Every bench role's healthcheck is `heartbeat-check ROLE` (a shell stat of the role's heartbeat
 # file), and over three probe intervals no probe starts a bench process: each role container holds
 # its one bench and nothing else .NET (a `bench health` probe would show up as a second one).
+# Counted by the program in each command line (the runtime renames threads, so not by comm).
 ROLES=(backend websocket queue-short queue-long scheduler)
 probes_start_no_bench() {
   local svc cid test round n
@@ -222,7 +223,7 @@ probes_start_no_bench() {
   local start=$SECONDS
   for ((round = 0; SECONDS - start < 6; round++)); do
     for svc in "${ROLES[@]}"; do
-      n=$(docker top "${cids[$svc]}" -eo comm 2>/dev/null | grep -cx bench)
+      n=$(docker top "${cids[$svc]}" -eo args 2>/dev/null | awk 'NR > 1 { n = split($1, p, "/"); if (p[n] == "bench") c++ } END { print c + 0 }')
       [ "$n" -eq 1 ] || { echo "$svc: $n bench processes:"; docker top "${cids[$svc]}" -eo pid,etime,args; return 1; }
     done
   done
@@ -242,8 +243,13 @@ dependency_stopped() {
   echo "queue-short unhealthy $((SECONDS - start)) s after redis-queue stopped (websocket: $(health_of websocket), scheduler: $(health_of scheduler), backend: $(health_of backend))"
   dc start redis-queue >/dev/null 2>&1 || return 1
   start=$SECONDS
-  dc up -d --wait --wait-timeout 90 >/dev/null 2>&1 || { echo "not every service healthy again after redis-queue started"; return 1; }
-  echo "every service healthy again $((SECONDS - start)) s after redis-queue started"
+  # Polled: `up --wait` gives up at once on a container that is still marked unhealthy.
+  until_ok 60 "every role healthy again after redis-queue started" all_healthy || return 1
+  echo "every role healthy again $((SECONDS - start)) s after redis-queue started"
+}
+all_healthy() {
+  local svc
+  for svc in "${ROLES[@]}" frontend; do health_is "$svc" healthy || { echo "$svc: $(health_of "$svc")"; return 1; }; done
 }
 
 # --------------------------------------------------------------------------------- stacks
