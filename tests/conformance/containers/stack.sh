@@ -208,7 +208,8 @@ restarts_keep_data() {
 # Every bench role's healthcheck is `heartbeat-check ROLE` (a shell stat of the role's heartbeat
 # file), and over three probe intervals no probe starts a bench process: each role container holds
 # its one bench and nothing else .NET (a `bench health` probe would show up as a second one).
-# Counted by the program in each command line (the runtime renames threads, so not by comm).
+# Counted by the program in each command line (the runtime renames threads, so not by comm;
+# docker top needs the pid column).
 ROLES=(backend websocket queue-short queue-long scheduler)
 probes_start_no_bench() {
   local svc cid test round n
@@ -223,7 +224,7 @@ probes_start_no_bench() {
   local start=$SECONDS
   for ((round = 0; SECONDS - start < 6; round++)); do
     for svc in "${ROLES[@]}"; do
-      n=$(docker top "${cids[$svc]}" -eo args 2>/dev/null | awk 'NR > 1 { n = split($1, p, "/"); if (p[n] == "bench") c++ } END { print c + 0 }')
+      n=$(docker top "${cids[$svc]}" -eo pid,args 2>/dev/null | awk 'NR > 1 { n = split($2, p, "/"); if (p[n] == "bench") c++ } END { print c + 0 }')
       [ "$n" -eq 1 ] || { echo "$svc: $n bench processes:"; docker top "${cids[$svc]}" -eo pid,etime,args; return 1; }
     done
   done
