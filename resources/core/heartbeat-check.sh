@@ -10,6 +10,12 @@ if ! { read -r max _ <"$file"; } 2>/dev/null; then
   echo "no $role heartbeat yet ($file)"
   exit 1
 fi
+case "$max" in
+  '' | *[!0-9]*)
+    echo "$role: unreadable heartbeat file $file"
+    exit 1
+    ;;
+esac
 age=$(($(date +%s) - $(stat -c %Y "$file")))
 if [ "$age" -gt "$max" ]; then
   echo "$role: last heartbeat ${age}s ago (more than ${max}s)"

@@ -115,5 +115,11 @@ public sealed class HealthFileTests : IDisposable
         (code, output) = await ProbeAsync("worker");
         Assert.Equal(1, code);
         Assert.Matches(@"^worker: last heartbeat 2\ds ago \(more than 15s\)$", output);
+
+        // A fresh file whose age field is not a number is no heartbeat (the shell's test would pass it).
+        await File.WriteAllTextAsync(FileOf("worker"), "worker pid 1\n");
+        (code, output) = await ProbeAsync("worker");
+        Assert.Equal(1, code);
+        Assert.Equal($"worker: unreadable heartbeat file {FileOf("worker")}", output);
     }
 }
