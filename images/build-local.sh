@@ -19,17 +19,22 @@
 # Usage: images/build-local.sh [--stand-ins-only] [bake target or --set options...]
 # Needs a running engine with buildx (images/install-engine.sh) and, for the first run, root
 # (debootstrap) and about 2 minutes.
+#
+# STAND_IN_PREFIX=NAME/ puts every tag above under NAME/ (NAME/debian:bookworm-slim, ...) and the
+# image at NAME/sharpbench:latest, built from those: the path of a machine that has none of them,
+# without touching the tags this machine has (images/check-fresh.sh uses it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 stand_ins="$here/stand-ins"
 
-BASE=debian:bookworm-slim
-SDK=mcr.microsoft.com/dotnet/sdk:10.0
-NODE=node:20-bookworm-slim
-MARIADB_TAGS=(mariadb:11.8)
-POSTGRES_TAGS=(postgres:15.17)
-REDIS_TAGS=(redis:8.6-alpine redis:6.2-alpine)
+p=${STAND_IN_PREFIX:-}
+BASE=${p}debian:bookworm-slim
+SDK=${p}mcr.microsoft.com/dotnet/sdk:10.0
+NODE=${p}node:20-bookworm-slim
+MARIADB_TAGS=("${p}mariadb:11.8")
+POSTGRES_TAGS=("${p}postgres:15.17")
+REDIS_TAGS=("${p}redis:8.6-alpine" "${p}redis:6.2-alpine")
 
 log() { echo "build-local: $*" >&2; }
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -127,7 +132,13 @@ build_service postgres "${POSTGRES_TAGS[@]}"
 build_service redis "${REDIS_TAGS[@]}"
 [ -n "$stand_ins_only" ] && { log "stand-ins ready ($((SECONDS - start)) s)"; exit 0; }
 
-log "sharpbench/sharpbench: docker buildx bake"
+image=sharpbench/sharpbench:latest
+if [ -n "$p" ]; then
+  # docker-bake.hcl's variables, from the environment: the prefixed bases and tag.
+  export BASE_IMAGE=$BASE SDK_IMAGE=$SDK NODE_IMAGE=$NODE REGISTRY_USER=${p%/}
+  image=${p%/}/sharpbench:latest
+fi
+log "$image: docker buildx bake"
 cd "$repo"
 docker buildx bake -f docker-bake.hcl --load "$@"
-log "done in $((SECONDS - start)) s: $(docker image inspect -f '{{.Size}}' sharpbench/sharpbench:latest | awk '{printf "sharpbench/sharpbench:latest %.0f MB", $1/1e6}')"
+log "done in $((SECONDS - start)) s: $(docker image inspect -f '{{.Size}}' "$image" | awk -v i="$image" '{printf "%s %.0f MB", i, $1/1e6}')"

@@ -75,8 +75,12 @@ public static class SharpBenchHosting
         .AddSharpBenchSchedule(bench);
 
     /// <summary>The web backend's part (the web server itself is <see cref="Http.WebServer.Build"/>): requests enqueue and publish through the host's services.</summary>
-    public static IHostApplicationBuilder AddSharpBenchServe(this IHostApplicationBuilder builder, Bench bench) =>
+    public static IHostApplicationBuilder AddSharpBenchServe(this IHostApplicationBuilder builder, Bench bench)
+    {
         builder.AddSharpBenchCore(bench);
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebHealthBeat>(sp, "serve"));
+        return builder;
+    }
 
     /// <summary>
     /// Workers for the life of the host (<see cref="WorkerService"/>). A standalone role checks its
@@ -144,7 +148,10 @@ public static class SharpBenchHosting
         builder.AddSharpBenchCore(bench);
         RealtimeHosting.AddRealtime(builder.Services);
         if (standalone)
+        {
             RealtimeHosting.AddStandaloneHealth(builder.Services);
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebHealthBeat>(sp, "socketio"));
+        }
         if (redis is not null)
             builder.Services.AddSingleton<IRolePreflight>(sp => new BridgeCheck(sp.GetRequiredService<IRealtimeBridges>(), bench));
         return builder;

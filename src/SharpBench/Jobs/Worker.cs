@@ -26,6 +26,9 @@ public sealed record WorkerOptions
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Called after each heartbeat the queue accepted (the role's health file).</summary>
+    public Action? Heartbeated { get; init; }
+
     public static string DefaultName() => $"{Environment.MachineName}.{Environment.ProcessId}.{Guid.NewGuid().ToString("N")[..6]}";
 }
 
@@ -323,6 +326,7 @@ public sealed class Worker(IJobBackend backend, QueueSettings settings, WorkerOp
                 _info.FailedJobCount = Failed;
                 _info.TotalWorkingTime = TimeSpan.FromTicks(Interlocked.Read(ref _workingTicks)).TotalSeconds;
                 await backend.HeartbeatAsync(_info, ct);
+                options.Heartbeated?.Invoke();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -84,9 +84,12 @@ public sealed class WorkerService(WorkerRole role, JobBackends backends, SiteReg
             var backend = role.Settings.RedisQueue is null
                 ? backends.Embedded ?? backends.UseEmbedded()
                 : await backends.ForAsync(role.Settings);
+            // Three missed beats (the worker record's TTL in Redis) make the container unhealthy.
+            var health = new HealthFile("worker", RedisJobBackend.WorkerTtl);
             var workers = Enumerable.Range(0, role.Workers).Select(_ => new Worker(backend, role.Settings,
                 new WorkerOptions
                 {
+                    Heartbeated = () => health.Beat(m => logger.LogWarning("{Warning}", m)),
                     Queues = role.Queues,
                     Burst = role.Burst,
                     Concurrency = role.Concurrency,

@@ -42,6 +42,9 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
 
     public string Key => key;
 
+    /// <summary>Called after each refresh Redis answered, leader or standby (the role's health file).</summary>
+    public Action? Heartbeated { get; init; }
+
     public TimeSpan Lease => lease;
 
     /// <summary>True while this process holds an unexpired lease (measured on its own monotonic clock).</summary>
@@ -105,6 +108,7 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
             try
             {
                 await RefreshAsync();
+                Heartbeated?.Invoke();
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {

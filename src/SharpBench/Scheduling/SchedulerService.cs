@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SharpBench.Hosting;
 using SharpBench.Jobs;
 using SharpBench.Sites;
 
@@ -30,9 +31,14 @@ public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConne
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = loggers.CreateLogger("bench.schedule");
+        // With Redis it beats on each lease refresh (every third of a lease, leader or standby),
+        // alone on each tick; either way three missed beats make the container unhealthy.
+        var health = new HealthFile("scheduler", role.Settings.RedisQueue is null ? role.Tick * 3 : role.Lease);
+        void Beat() => health.Beat(m => logger.LogWarning("{Warning}", m));
         var leadership = role.Settings.RedisQueue is { } url
             ? new SchedulerLeadership(await redis.QueueAsync(url), SchedulerLeadership.KeyFor(role.Settings.BenchId), role.Lease, logger,
                 SchedulerLeadership.HeartbeatKeyFor(role.Settings.BenchId))
+            { Heartbeated = Beat }
             : null;
         var scheduler = new Scheduler(bench, new BackgroundJobSink(services), clock, logger)
         {
@@ -52,6 +58,8 @@ public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConne
                     try
                     {
                         var result = await scheduler.TickAsync(stoppingToken);
+                        if (leadership is null)
+                            Beat();
                         Metrics.SharpBenchMetrics.Ticked(result.Enqueued.Count);
                         if (result.Enqueued.Count > 0)
                             SchedulerLog.Ticked(logger, result.Enqueued.Count);

@@ -205,6 +205,54 @@ restarts_keep_data() {
   [ "$got" = "survives restarts" ] || { echo "after down/up: '$got'"; return 1; }
 }
 
+# Every bench role's healthcheck is `heartbeat-check ROLE` (a shell stat of the role's heartbeat
+# file), and over three probe intervals no probe starts a bench process: each role container holds
+# its one bench and nothing else .NET (a `bench health` probe would show up as a second one).
+# Counted by the program in each command line (the runtime renames threads, so not by comm;
+# docker top needs the pid column).
+ROLES=(backend websocket queue-short queue-long scheduler)
+probes_start_no_bench() {
+  local svc cid test round n
+  declare -A cids=()
+  for svc in "${ROLES[@]}"; do
+    cid=$(dc ps -q "$svc") && [ -n "$cid" ] || { echo "$svc is not running"; return 1; }
+    cids[$svc]=$cid
+    test=$(docker inspect -f '{{json .Config.Healthcheck.Test}}' "$cid")
+    case "$test" in *'"heartbeat-check"'*) ;; *) echo "$svc: healthcheck is $test, not heartbeat-check"; return 1 ;; esac
+    case "$test" in *'"bench"'*) echo "$svc: the healthcheck runs bench: $test"; return 1 ;; esac
+  done
+  local start=$SECONDS
+  for ((round = 0; SECONDS - start < 6; round++)); do
+    for svc in "${ROLES[@]}"; do
+      n=$(docker top "${cids[$svc]}" -eo pid,args 2>/dev/null | awk 'NR > 1 { n = split($2, p, "/"); if (p[n] == "bench") c++ } END { print c + 0 }')
+      [ "$n" -eq 1 ] || { echo "$svc: $n bench processes:"; docker top "${cids[$svc]}" -eo pid,etime,args; return 1; }
+    done
+  done
+  echo "$round samples of ${#ROLES[@]} containers over $((SECONDS - start)) s: one bench process each"
+}
+
+health_of() { docker inspect -f '{{.State.Health.Status}}' "$(dc ps -q "$1")" 2>/dev/null; }
+health_is() { [ "$(health_of "$1")" = "$2" ]; }
+
+# Stopping redis-queue makes the worker unhealthy (its heartbeat file goes stale once Redis stops
+# taking its heartbeats); starting it again makes every role healthy again.
+dependency_stopped() {
+  local start
+  dc stop redis-queue >/dev/null 2>&1 || return 1
+  start=$SECONDS
+  until_ok 60 "queue-short unhealthy after redis-queue stopped" health_is queue-short unhealthy || { dc start redis-queue >/dev/null 2>&1; return 1; }
+  echo "queue-short unhealthy $((SECONDS - start)) s after redis-queue stopped (websocket: $(health_of websocket), scheduler: $(health_of scheduler), backend: $(health_of backend))"
+  dc start redis-queue >/dev/null 2>&1 || return 1
+  start=$SECONDS
+  # Polled: `up --wait` gives up at once on a container that is still marked unhealthy.
+  until_ok 60 "every role healthy again after redis-queue started" all_healthy || return 1
+  echo "every role healthy again $((SECONDS - start)) s after redis-queue started"
+}
+all_healthy() {
+  local svc
+  for svc in "${ROLES[@]}" frontend; do health_is "$svc" healthy || { echo "$svc: $(health_of "$svc")"; return 1; }; done
+}
+
 # --------------------------------------------------------------------------------- stacks
 
 # Issue 17's cycle inside the backend container: backup with files of every site, then a restore
@@ -241,7 +289,8 @@ run_mariadb_stack() {
   local rest=("connections of every backend container" "/ and /api/method/ping" "an asset from the image" "the desk's built assets, gzipped by nginx" "a public file, byte for byte"
     ".html under /files: attachment and security headers" "a private file through X-Accel-Redirect" "socket.io-client through the frontend gets doc_update"
     "a job enqueued over the API finishes on queue-short" "docker kill of a worker mid-job loses no job" "the scheduler ticks"
-    "restart backend, down and up keep sites and documents" "bench --site all backup --with-files, then restore into a new site")
+    "restart backend, down and up keep sites and documents" "bench --site all backup --with-files, then restore into a new site"
+    "healthchecks stat heartbeat files, no probe starts bench" "redis-queue stopped: queue-short unhealthy, healthy again after")
   check "mariadb stack: up -d --wait" up_wait || { skip_checks "the stack did not come up" "mariadb stack: bench new-site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: bench new-site (docker compose exec backend)" new_site --db-root-password 123 || { skip_checks "no site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: connections of every backend container" connections
@@ -257,6 +306,8 @@ run_mariadb_stack() {
   check "mariadb stack: the scheduler ticks" scheduler_tick
   check "mariadb stack: restart backend, down and up keep sites and documents" restarts_keep_data
   check "mariadb stack: bench --site all backup --with-files, then restore into a new site" backup_and_restore
+  check "mariadb stack: healthchecks stat heartbeat files, no probe starts bench" probes_start_no_bench
+  check "mariadb stack: redis-queue stopped: queue-short unhealthy, healthy again after" dependency_stopped
   dc down -v --remove-orphans >/dev/null 2>&1
 }
 
