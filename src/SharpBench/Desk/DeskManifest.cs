@@ -17,6 +17,7 @@ public sealed record DeskManifest(IReadOnlyList<string> Scripts, IReadOnlyList<s
     public const string UrlPrefix = "/assets/" + AssetsFolder + "/";
     public const string Entry = "src/main.ts";
 
+    // Process-wide on purpose: keyed by the build folder and checked against the file's stamp, it caches a file, whichever host reads it.
     private static readonly ConcurrentDictionary<string, (DateTime Stamp, DeskManifest? Manifest)> Cache = new();
 
     public static string FolderFor(Bench bench) => Path.Combine(bench.SitesPath, "assets", "frappe", "desk");
