@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SharpBench.Hosting;
+namespace SharpBench;
 
 /// <summary>
 /// A role's heartbeat on the local file system, for container healthchecks that must not start a
