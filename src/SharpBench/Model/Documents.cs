@@ -403,6 +403,32 @@ public static partial class Documents
         await DocEvents.RunAsync(ctx, doc, DocEvents.AfterDelete, ct);
     }
 
+    /// <summary>
+    /// <c>frappe.client.delete_doc</c>: a child row is removed from its parent, which is saved
+    /// (the write right on the parent is what counts); any other document is deleted.
+    /// </summary>
+    public static async Task DeleteDocAsync(FrappeContext ctx, string doctype, string name, CancellationToken ct = default)
+    {
+        var meta = await Meta.GetAsync(ctx, doctype, ct);
+        if (!meta.IsChild)
+        {
+            await DeleteAsync(ctx, doctype, name, ct: ct);
+            return;
+        }
+        var row = await LoadAsync(ctx, meta, name, forUpdate: false, ct) ?? throw new DoesNotExistError($"{doctype} {name} not found");
+        if (row.ParentType is null || row.Parent is null || row.ParentField is null)
+            throw new DoesNotExistError($"{doctype} {name} not found");
+        var parent = await LoadAsync(ctx, await Meta.GetAsync(ctx, row.ParentType, ct), row.Parent, forUpdate: true, ct)
+            ?? throw new DoesNotExistError($"{doctype} {name} not found");
+        var rows = parent.TableList(row.ParentField);
+        if (rows.RemoveAll(r => r.Name == name) == 0)
+            throw new DoesNotExistError($"{doctype} {name} not found");
+        await SaveAsync(ctx, parent, ct);
+    }
+
+    /// <summary>Fails with TimestampMismatchError when the client's <c>modified</c> is not the stored one (Frappe's <c>check_if_latest</c>).</summary>
+    internal static void CheckIfLatest(Document doc) => CheckTimestamp(doc, doc.Original.GetValueOrDefault("modified") as DateTime?);
+
     // ---------------------------------------------------------------- helpers
 
     private static void CheckTimestamp(Document doc, DateTime? stored)
