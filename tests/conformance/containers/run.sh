@@ -12,23 +12,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 cd "$repo"
 
-# One CPU-heavy job at a time on this machine: builds and stacks run under /tmp/sb-cpu.lock,
-# unless a caller (flock ... ./test.sh) holds it already, which would deadlock a second flock.
-lock_held_by_ancestor() {
-  local ino pids p h
-  ino=$(stat -c %i /tmp/sb-cpu.lock 2>/dev/null) || return 1
-  pids=$(awk -v i="$ino" '$2 == "FLOCK" { n = split($6, a, ":"); if (a[n] == i) print $5 }' /proc/locks)
-  p=$$
-  while [ "${p:-1}" -gt 1 ]; do
-    for h in $pids; do [ "$h" = "$p" ] && return 0; done
-    p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
-  done
-  return 1
-}
-if [ -z "${SB_CT_LOCKED:-}" ] && ! lock_held_by_ancestor; then
-  export SB_CT_LOCKED=1
-  exec flock -x /tmp/sb-cpu.lock bash "$0" "$@"
-fi
+# shellcheck source=../cpu-lock.sh
+source "$here/../cpu-lock.sh"
+take_cpu_lock SB_CT_LOCKED "$0" "$@"
 
 # shellcheck source=lib.sh
 source "$here/lib.sh"

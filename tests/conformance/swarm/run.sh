@@ -22,22 +22,9 @@ if [ "${SB_SWARM:-0}" != 1 ]; then
   exit 0
 fi
 
-# One CPU-heavy job at a time on this machine (the container suite's rule and helper).
-lock_held_by_ancestor() {
-  local ino pids p h
-  ino=$(stat -c %i /tmp/sb-cpu.lock 2>/dev/null) || return 1
-  pids=$(awk -v i="$ino" '$2 == "FLOCK" { n = split($6, a, ":"); if (a[n] == i) print $5 }' /proc/locks)
-  p=$$
-  while [ "${p:-1}" -gt 1 ]; do
-    for h in $pids; do [ "$h" = "$p" ] && return 0; done
-    p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
-  done
-  return 1
-}
-if [ -z "${SB_SWARM_LOCKED:-}" ] && ! lock_held_by_ancestor; then
-  export SB_SWARM_LOCKED=1
-  exec flock -x /tmp/sb-cpu.lock bash "$0" "$@"
-fi
+# shellcheck source=../cpu-lock.sh
+source "$here/../cpu-lock.sh"
+take_cpu_lock SB_SWARM_LOCKED "$0" "$@"
 
 # shellcheck source=../containers/lib.sh
 source "$containers/lib.sh"

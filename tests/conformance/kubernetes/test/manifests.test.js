@@ -35,11 +35,49 @@ function modelModule(apiVersion) {
   if (group === 'keda.sh') return `@kubernetes-models/keda/${group}/${version}/index.js`;
   return group ? `kubernetes-models/${group}/${version}/index.js` : `kubernetes-models/${version}/index.js`;
 }
+// The schema validators check the fields they know and ignore the rest, as a client-side dry run
+// does; the API server (strict field validation, the default since Kubernetes 1.27) refuses an
+// unknown field. So every object is also walked through a proxy that records which fields the
+// validator reads: a field it never read is unknown (a typo such as `livenesProbe`). Objects the
+// validator lists (maps like labels) or never looks into (free-form objects) are left alone.
+function tracked(value, path, records) {
+  if (value === null || typeof value !== 'object') return value;
+  const record = { path, value, read: new Set(), listed: false };
+  if (!Array.isArray(value)) records.push(record);
+  const children = new Map();
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string') return v;
+      record.read.add(key);
+      if (!Object.hasOwn(target, key)) return v;
+      if (!children.has(key)) children.set(key, tracked(v, `${path}.${key}`, records));
+      return children.get(key);
+    },
+    has(target, key) {
+      record.read.add(key);
+      return Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      record.listed = true;
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+function unknownFields(records) {
+  return records
+    .filter((r) => !r.listed && r.read.size > 0)
+    .flatMap((r) => Object.keys(r.value).filter((k) => !r.read.has(k)).map((k) => `${r.path}.${k}`));
+}
 async function validate(obj) {
   const mod = await import(join(here, '..', 'node_modules', modelModule(obj.apiVersion)));
   const Model = mod[obj.kind];
   assert.ok(Model, `no schema for ${obj.apiVersion} ${obj.kind}`);
-  new Model(obj).validate();
+  const model = new Model(obj);
+  const records = [];
+  model.validate.call(tracked(model, obj.kind, records));
+  const unknown = unknownFields(records);
+  if (unknown.length) throw new Error(`unknown fields: ${unknown.join(', ')}`);
 }
 
 test('kubectl kustomize renders every overlay and every Job', () => {
@@ -65,6 +103,13 @@ test('the validator refuses a broken object (so the check above means something)
   const h = structuredClone(named(rendered.demo, 'HTTPRoute', 'sharpbench'));
   h.spec.rules[0].backendRefs[0].port = 'http';
   await assert.rejects(validate(h));
+  const typo = structuredClone(named(rendered.demo, 'Deployment', 'sharpbench-backend'));
+  const container = typo.spec.template.spec.containers[0];
+  container.livenesProbe = container.livenessProbe;
+  await assert.rejects(validate(typo), /unknown fields: Deployment\.spec\.template\.spec\.containers\.0\.livenesProbe/);
+  const top = structuredClone(named(rendered.demo, 'Service', 'sharpbench-backend') ?? byKind(rendered.demo, 'Service')[0]);
+  top.spec.selectr = { app: 'x' };
+  await assert.rejects(validate(top), /unknown fields: Service\.spec\.selectr/);
 });
 
 test('every role is a Deployment, and every role and Job runs the same image', () => {
