@@ -83,7 +83,7 @@ public static partial class Documents
                 }
             }
             if (f.Storage is { } kind && FieldValue.IsNumeric(kind))
-                doc.SetRaw(f.FieldName, kind is ColumnKind.Decimal or ColumnKind.Rating ? 0m : 0L);
+                doc.SetRaw(f.FieldName, ZeroOf(kind));
         }
     }
 
@@ -158,7 +158,7 @@ public static partial class Documents
             doc.SetRaw(k, v);
         foreach (var f in doc.Meta.DataFields)
             if (f.Storage is { } kind && FieldValue.IsNumeric(kind) && doc.Get(f.FieldName) is null)
-                doc.SetRaw(f.FieldName, kind is ColumnKind.Decimal or ColumnKind.Rating ? 0m : 0L);
+                doc.SetRaw(f.FieldName, ZeroOf(kind));
         doc.IsNew = false;
         doc.Original = new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal);
     }
@@ -425,6 +425,12 @@ public static partial class Documents
             throw new DoesNotExistError($"{doctype} {name} not found");
         await SaveAsync(ctx, parent, ct);
     }
+
+    /// <summary>
+    /// The value an unset number field reads as. Boxed branch by branch: a plain <c>? 0m : 0L</c>
+    /// is a decimal whichever branch is taken, and Check and Int fields came back as 0.0.
+    /// </summary>
+    private static object ZeroOf(ColumnKind kind) => kind is ColumnKind.Decimal or ColumnKind.Rating ? (object)0m : (object)0L;
 
     /// <summary>Fails with TimestampMismatchError when the client's <c>modified</c> is not the stored one (Frappe's <c>check_if_latest</c>).</summary>
     internal static void CheckIfLatest(Document doc) => CheckTimestamp(doc, doc.Original.GetValueOrDefault("modified") as DateTime?);

@@ -15,6 +15,8 @@ public sealed class ClientMethodGapTests
 {
     public static TheoryData<DbKind> AllDatabases => new() { DbKind.Sqlite, DbKind.MariaDb, DbKind.Postgres };
 
+    private static readonly string[] SettingsChecks = ["enable_onboarding", "setup_complete", "deny_multiple_sessions", "allow_error_traceback", "allow_guests_to_upload_files", "enable_scheduler"];
+
     [Theory]
     [MemberData(nameof(AllDatabases))]
     public async Task ValidateLinkBulkUpdateAndUserInfo(DbKind kind)
@@ -81,7 +83,7 @@ public sealed class ClientMethodGapTests
         var settings = await admin.GetAsync("/api/method/frappe.client.get?doctype=System%20Settings");
         var text = await settings.Content.ReadAsStringAsync();
         var doc = (JsonObject)JsonNode.Parse(text)!["message"]!;
-        var checks = new[] { "enable_onboarding", "setup_complete", "deny_multiple_sessions", "allow_error_traceback", "allow_guests_to_upload_files", "enable_scheduler" }.Where(doc.ContainsKey).ToList();
+        var checks = SettingsChecks.Where(doc.ContainsKey).ToList();
         Assert.NotEmpty(checks);
         foreach (var check in checks)
             Assert.Matches("^[01]$", doc[check]!.ToJsonString());

@@ -133,7 +133,7 @@ public sealed class DocMethodTests
         var refused = await admin.PostAsync("/api/method/run_doc_method", Json(new JsonObject { ["docs"] = stale, ["method"] = "submit" }));
         Assert.Equal((HttpStatusCode)417, refused.StatusCode);
         Assert.Equal("TimestampMismatchError", (string?)(await BodyAsync(refused))["exc_type"]);
-        var submitted = await BodyAsync(await admin.PostAsync("/api/method/run_doc_method", Json(new JsonObject { ["docs"] = order, ["method"] = "submit" })));
+        var submitted = await BodyAsync(await admin.PostAsync("/api/method/run_doc_method", Json(new JsonObject { ["docs"] = order.DeepClone(), ["method"] = "submit" })));
         Assert.Equal(1, (int)submitted["docs"]![0]!["docstatus"]!);
         Assert.Equal(1, (int)submitted["message"]!["docstatus"]!);
 
