@@ -63,7 +63,8 @@ public sealed class ClientMethodGapTests
 
         var user = await BodyAsync(await admin.PostAsync("/api/resource/User", Json(new JsonObject
         {
-            ["email"] = "rows@example.com", ["first_name"] = "Rows",
+            ["email"] = "rows@example.com",
+            ["first_name"] = "Rows",
             ["roles"] = new JsonArray(new JsonObject { ["role"] = "System Manager" }, new JsonObject { ["role"] = "All" }),
         })));
         var row = (string)user["data"]!["roles"]![1]!["name"]!;
