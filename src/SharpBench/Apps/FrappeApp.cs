@@ -23,6 +23,7 @@ public sealed class FrappeApp : App
         ["DocType"] = new CoreApp.DocTypeController(),
         ["User"] = new CoreApp.UserController(),
         ["File"] = new CoreApp.FileController(),
+        ["Role"] = new CoreApp.RoleController(),
     };
 
     public override SchedulerEvents SchedulerEvents => SchedulingMethods.CoreEvents;

@@ -21,10 +21,20 @@ public static class MethodBinder
     {
         if (!method.IsStatic)
             throw new InvalidOperationException($"{method.DeclaringType?.FullName}.{method.Name}: whitelisted methods must be static");
+        var call = Bind(method, name[(name.LastIndexOf('.') + 1)..]);
+        return new FrappeMethod(name, (context, kwargs, ct) => call(null, context, null, kwargs, ct), whitelist);
+    }
+
+    /// <summary>
+    /// Binds a static method, or an instance method called on <c>target</c> (a controller's
+    /// whitelisted document method). A <see cref="Model.Document"/> parameter receives the
+    /// document the method runs on.
+    /// </summary>
+    internal static Func<object?, FrappeContext, Model.Document?, JsonObject, CancellationToken, Task<object?>> Bind(MethodInfo method, string shortName)
+    {
         var parameters = method.GetParameters();
         var keys = parameters.Select(p => SnakeCase(p.Name!)).ToArray();
-        var shortName = name[(name.LastIndexOf('.') + 1)..];
-        return new FrappeMethod(name, async (context, kwargs, ct) =>
+        return async (target, context, doc, kwargs, ct) =>
         {
             var args = new object?[parameters.Length];
             var missing = new List<string>();
@@ -35,6 +45,8 @@ public static class MethodBinder
                     args[i] = context;
                 else if (p.ParameterType == typeof(CancellationToken))
                     args[i] = ct;
+                else if (p.ParameterType == typeof(Model.Document) && doc is not null)
+                    args[i] = doc;
                 else if (p.ParameterType == typeof(JsonObject) && p.Name == "kwargs")
                     args[i] = WithoutStripped(kwargs);
                 else if (!Stripped.Contains(keys[i]) && kwargs.TryGetPropertyValue(keys[i], out var node))
@@ -53,7 +65,7 @@ public static class MethodBinder
             object? result;
             try
             {
-                result = method.Invoke(null, args);
+                result = method.Invoke(target, args);
             }
             catch (TargetInvocationException e) when (e.InnerException is not null)
             {
@@ -61,7 +73,7 @@ public static class MethodBinder
                 throw;
             }
             return await Unwrap(result);
-        }, whitelist);
+        };
     }
 
     private static JsonObject WithoutStripped(JsonObject kwargs)

@@ -85,7 +85,10 @@ public sealed class ApiPipeline(ILoggerFactory loggers)
                 log.LogError(e, "{Method} {Path} failed", http.Request.Method, http.Request.Path);
             // A pattern that ran out of time judged input too complex to check: the input is at fault.
             var error = e is System.Text.RegularExpressions.RegexMatchTimeoutException ? new DataError("The request is too complex to check") : e;
-            ErrorEnvelope.Fill(request, error, site.Config.GetBool("developer_mode"));
+            if (request.V2)
+                V2Envelope.Fill(request, error, site.Config.GetBool("developer_mode"));
+            else
+                ErrorEnvelope.Fill(request, error, site.Config.GetBool("developer_mode"));
         }
         DeleteStaged(request);
         if (authenticating)
@@ -95,10 +98,17 @@ public sealed class ApiPipeline(ILoggerFactory loggers)
             await request.Writer(http.Response);
             return;
         }
-        if (context.Messages.Count > 0)
-            request.Body["_server_messages"] = ServerMessages.Encode(context.Messages);
-        if (Model.Queries.DebugLog.Of(context) is { Count: > 0 } debug)
-            request.Body["_debug_messages"] = System.Text.Json.JsonSerializer.Serialize(debug, FrappeJson.Options);
+        if (request.V2)
+        {
+            V2Envelope.AddLogs(request);
+        }
+        else
+        {
+            if (context.Messages.Count > 0)
+                request.Body["_server_messages"] = ServerMessages.Encode(context.Messages);
+            if (Model.Queries.DebugLog.Of(context) is { Count: > 0 } debug)
+                request.Body["_debug_messages"] = System.Text.Json.JsonSerializer.Serialize(debug, FrappeJson.Options);
+        }
         await ResponseWriter.WriteJsonAsync(http.Response, request.Status, request.Body);
     }
 

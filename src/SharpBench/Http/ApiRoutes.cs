@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace SharpBench.Http;
 
 /// <summary>
-/// The v1 route table under <c>/api</c> and <c>/api/v1</c> (frappe/api/v1.py, url_rules). Paths are split on
+/// The v1 route table under <c>/api</c> and <c>/api/v1</c> (frappe/api/v1.py, url_rules); <c>/api/v2</c> is <see cref="ApiV2Routes"/>. Paths are split on
 /// the raw request target and each segment is percent-decoded once, so document names holding
 /// <c>/</c> work whether sent literally or as <c>%2F</c>.
 /// </summary>
@@ -16,7 +16,12 @@ public static class ApiRoutes
     public static async Task HandleAsync(HttpContext http)
     {
         var segments = Segments(http);
-        // segments[0] == "api"; an optional "v1" follows.
+        // segments[0] == "api"; an optional "v1" follows, or "v2" with its own routes.
+        if (segments.Count > 1 && segments[1] == "v2" && !HttpMethods.IsOptions(http.Request.Method))
+        {
+            await ApiV2Routes.HandleAsync(http, segments.Skip(2).ToList());
+            return;
+        }
         var i = 1;
         if (segments.Count > 1 && segments[1] == "v1")
             i = 2;

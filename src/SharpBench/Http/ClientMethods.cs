@@ -13,7 +13,7 @@ namespace SharpBench.Http;
 /// included. Every path goes through the same permission checks as <c>/api/resource</c>;
 /// <c>get_count</c> too (Frappe's does not check).
 /// </summary>
-public static class ClientMethods
+public static partial class ClientMethods
 {
     private static readonly string[] StandardFields = ["name", "owner", "creation", "modified", "modified_by", "docstatus", "idx", "parent", "parenttype", "parentfield"];
 
@@ -212,9 +212,12 @@ public static class ClientMethods
         return await Documents.InsertAsync(ctx, doc, ct);
     }
 
+    /// <summary>Saves the client's copy of a document; one without a name is new and is inserted, as Frappe's <c>doc.save()</c> does.</summary>
     [Whitelist("frappe.client.save", Methods = ["POST", "PUT"])]
     public static async Task<JsonObject> Save(FrappeContext ctx, JsonObject doc, CancellationToken ct = default)
     {
+        if (string.IsNullOrEmpty(FormDict.Text(doc["name"])) && !string.IsNullOrEmpty(FormDict.Text(doc["doctype"])))
+            return await ReadableAsync(ctx, await InsertOneAsync(ctx, doc, ct), ct);
         var (doctype, name) = Identity(doc);
         if (doc["modified"] is null)
             throw new TimestampMismatchError("Error: Document has been modified after you have opened it. Please refresh to get the latest document.");
@@ -252,8 +255,16 @@ public static class ClientMethods
                 throw new DoesNotExistError($"{doctype} {name} not found");
             return;
         }
-        await Documents.DeleteAsync(ctx, doctype, name, ct: ct);
+        await Documents.DeleteDocAsync(ctx, doctype, name, ct);
     }
+
+    /// <summary>
+    /// What frappe.client.delete and the REST DELETEs run: a child row goes through its parent.
+    /// Callable from jobs and hooks; over HTTP it is refused as not whitelisted, as in Frappe.
+    /// </summary>
+    [FrappeMethod("frappe.client.delete_doc")]
+    internal static Task DeleteDoc(FrappeContext ctx, string doctype, string name, CancellationToken ct = default) =>
+        Documents.DeleteDocAsync(ctx, doctype, name, ct);
 
     [Whitelist("frappe.client.rename_doc", Methods = ["POST", "PUT"])]
     public static Task<string> RenameDoc(FrappeContext ctx, string doctype, string oldName, string newName, bool merge = false, CancellationToken ct = default) =>

@@ -43,6 +43,13 @@ public sealed class FrappeRequest(HttpContext http, Site site, FrappeContext con
 
     public string Method => Http.Request.Method;
 
+    private const string V2Key = "sharpbench.api.v2";
+
+    /// <summary>The request came to <c>/api/v2</c>: results under <c>data</c>, errors as <c>errors: [...]</c>.</summary>
+    internal bool V2 => Http.Items.ContainsKey(V2Key);
+
+    internal static void MarkV2(HttpContext http) => http.Items[V2Key] = true;
+
     public bool IsWrite => HttpMethods.IsPost(Method) || HttpMethods.IsPut(Method) || HttpMethods.IsDelete(Method) || HttpMethods.IsPatch(Method);
 
     /// <summary>

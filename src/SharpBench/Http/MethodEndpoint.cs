@@ -20,7 +20,14 @@ public static class MethodEndpoint
     {
         if (name == "login")
             return; // the session layer already logged in (or, off the exact login path, did nothing)
-        var method = Resolve(request.Context.Site.Host.Methods, name);
+        var result = await CallAsync(request, Resolve(request.Context.Site.Host.Methods, name), name, ct);
+        if (result is not null)
+            request.Body["message"] = result;
+    }
+
+    /// <summary>Calls a resolved method for a client: whitelist, Guest and HTTP-method checks, then the call.</summary>
+    internal static async Task<object?> CallAsync(FrappeRequest request, FrappeMethod method, string name, CancellationToken ct)
+    {
         var whitelist = method.Whitelist;
         if (whitelist is null || (request.Context.IsGuest && !whitelist.AllowGuest))
         {
@@ -31,9 +38,7 @@ public static class MethodEndpoint
         if (!whitelist.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
             throw new PermissionError("Not permitted");
         var form = request.Context.IsGuest && !whitelist.XssSafe ? GuestArguments.Escape(request.Form) : request.Form;
-        var result = await method.Invoke(request.Context, form, ct);
-        if (result is not null)
-            request.Body["message"] = result;
+        return await method.Invoke(request.Context, form, ct);
     }
 
     public static FrappeMethod Resolve(MethodRegistry methods, string name)

@@ -58,7 +58,7 @@ public static class ResourceEndpoint
                 request.Body["data"] = saved.ToJson(includeNulls: false, await FieldPermissions.ReadMaskAsync(ctx, saved, ct));
                 return;
             case ("DELETE", not null):
-                await Documents.DeleteAsync(ctx, doctype, name, ct: ct);
+                await Documents.DeleteDocAsync(ctx, doctype, name, ct);
                 request.Status = StatusCodes.Status202Accepted;
                 request.Body["data"] = "ok";
                 return;
@@ -87,8 +87,8 @@ public static class ResourceEndpoint
     }
 
     /// <summary>
-    /// <c>run_method</c>: a whitelisted method registered as <c>&lt;DocType&gt;.&lt;method&gt;</c>,
-    /// called with the form plus <c>doctype</c> and <c>name</c>, after a read (GET) or write check.
+    /// <c>run_method</c>: a whitelisted method of the document (<see cref="DocMethods"/>), called
+    /// with the rest of the form after a read (GET) or write check; the result is <c>data</c>.
     /// </summary>
     private static async Task<object?> RunMethodAsync(FrappeRequest request, string doctype, string name, string ptype, CancellationToken ct)
     {
@@ -96,14 +96,11 @@ public static class ResourceEndpoint
         if (string.IsNullOrEmpty(methodName))
             throw new ValidationError("run_method is required");
         var ctx = request.Context;
-        var doc = await Documents.GetAsync(ctx, doctype, name, ct: ct);
+        var doc = await Documents.GetAsync(ctx, doctype, name, ignorePermissions: true, ct: ct);
+        if (DocMethods.Find(ctx, doctype, methodName).State == DocMethodState.Missing)
+            throw new DoesNotExistError($"Method {methodName} not found");
         await Model.Permissions.CheckAsync(ctx, doc.Meta, ptype, doc, ct: ct);
-        var method = ctx.Site.Host.Methods.Find($"{doctype}.{methodName}");
-        if (method?.Whitelist is null)
-            throw new PermissionError($"<details><summary>You are not permitted to access this resource.</summary>Function <strong>{System.Net.WebUtility.HtmlEncode(methodName)}</strong> is not whitelisted.</details>", "Method Not Allowed");
         var kwargs = Without(request.Form, "run_method", "cmd");
-        kwargs["doctype"] = doctype;
-        kwargs["name"] = name;
-        return await method.Invoke(ctx, kwargs, ct);
+        return await DocMethods.ResultAsync(ctx, await DocMethodCall.RunAsync(request, doc, methodName, kwargs, missingIsNotFound: true, ct), ct);
     }
 }

@@ -14,6 +14,9 @@ public sealed class DocumentFlags
 
     /// <summary>Set by the installer and migrate: allows writing non-custom DocTypes.</summary>
     public bool InMigrate { get; set; }
+
+    /// <summary>The client chose the name (<c>/api/v2/document</c> create): it is kept whatever the autoname rule (Frappe's <c>flags.name_set</c>).</summary>
+    internal bool NameSet { get; set; }
 }
 
 /// <summary>

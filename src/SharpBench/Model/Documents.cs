@@ -83,7 +83,7 @@ public static partial class Documents
                 }
             }
             if (f.Storage is { } kind && FieldValue.IsNumeric(kind))
-                doc.SetRaw(f.FieldName, kind is ColumnKind.Decimal or ColumnKind.Rating ? 0m : 0L);
+                doc.SetRaw(f.FieldName, ZeroOf(kind));
         }
     }
 
@@ -158,7 +158,7 @@ public static partial class Documents
             doc.SetRaw(k, v);
         foreach (var f in doc.Meta.DataFields)
             if (f.Storage is { } kind && FieldValue.IsNumeric(kind) && doc.Get(f.FieldName) is null)
-                doc.SetRaw(f.FieldName, kind is ColumnKind.Decimal or ColumnKind.Rating ? 0m : 0L);
+                doc.SetRaw(f.FieldName, ZeroOf(kind));
         doc.IsNew = false;
         doc.Original = new Dictionary<string, object?>(doc.RawValues, StringComparer.Ordinal);
     }
@@ -402,6 +402,38 @@ public static partial class Documents
         await Passwords.DeleteAsync(db, meta.Name, doc.Name!, null, ct);
         await DocEvents.RunAsync(ctx, doc, DocEvents.AfterDelete, ct);
     }
+
+    /// <summary>
+    /// <c>frappe.client.delete_doc</c>: a child row is removed from its parent, which is saved
+    /// (the write right on the parent is what counts); any other document is deleted.
+    /// </summary>
+    public static async Task DeleteDocAsync(FrappeContext ctx, string doctype, string name, CancellationToken ct = default)
+    {
+        var meta = await Meta.GetAsync(ctx, doctype, ct);
+        if (!meta.IsChild)
+        {
+            await DeleteAsync(ctx, doctype, name, ct: ct);
+            return;
+        }
+        var row = await LoadAsync(ctx, meta, name, forUpdate: false, ct) ?? throw new DoesNotExistError($"{doctype} {name} not found");
+        if (row.ParentType is null || row.Parent is null || row.ParentField is null)
+            throw new DoesNotExistError($"{doctype} {name} not found");
+        var parent = await LoadAsync(ctx, await Meta.GetAsync(ctx, row.ParentType, ct), row.Parent, forUpdate: true, ct)
+            ?? throw new DoesNotExistError($"{doctype} {name} not found");
+        var rows = parent.TableList(row.ParentField);
+        if (rows.RemoveAll(r => r.Name == name) == 0)
+            throw new DoesNotExistError($"{doctype} {name} not found");
+        await SaveAsync(ctx, parent, ct);
+    }
+
+    /// <summary>
+    /// The value an unset number field reads as. Boxed branch by branch: a plain <c>? 0m : 0L</c>
+    /// is a decimal whichever branch is taken, and Check and Int fields came back as 0.0.
+    /// </summary>
+    private static object ZeroOf(ColumnKind kind) => kind is ColumnKind.Decimal or ColumnKind.Rating ? (object)0m : (object)0L;
+
+    /// <summary>Fails with TimestampMismatchError when the client's <c>modified</c> is not the stored one (Frappe's <c>check_if_latest</c>).</summary>
+    internal static void CheckIfLatest(Document doc) => CheckTimestamp(doc, doc.Original.GetValueOrDefault("modified") as DateTime?);
 
     // ---------------------------------------------------------------- helpers
 

@@ -68,6 +68,9 @@ public static class Naming
         }
         if (controllerName is not null)
             return ValidateName(meta, controllerName);
+        // Integer names stay the database's to give.
+        if (doc.Flags.NameSet && !string.IsNullOrWhiteSpace(doc.NewName))
+            return ValidateName(meta, doc.NewName);
         if (meta.IsChild || autoname.Length == 0 || autoname.Equals("hash", StringComparison.OrdinalIgnoreCase))
             return Hash();
         if (autoname.Equals("prompt", StringComparison.OrdinalIgnoreCase))
