@@ -17,26 +17,28 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
         var dbName = config.GetString("db_name") ?? throw new BenchException($"{sitePath}: site_config.json has no db_name");
         if (kind == DbKind.Sqlite)
             return Sqlite(SqlitePath(sitePath, dbName));
-        var host = config.GetString("db_host") ?? "127.0.0.1";
-        var port = config.GetInt("db_port") ?? kind.DefaultPort();
         var user = config.GetString("db_user") ?? dbName;
         var password = config.GetString("db_password") ?? "";
-        return Server(kind, host, port, user, password, dbName);
+        return Server(DbEndpoint.FromConfig(config, kind), user, password, dbName);
     }
 
     public static DbConnectionInfo Sqlite(string path) =>
         // Our own pool (ConnectionPool) keeps connections open; closing one must release the file.
         new(DbKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString(), path);
 
-    public static DbConnectionInfo Server(DbKind kind, string host, int port, string user, string password, string? database)
+    public static DbConnectionInfo Server(DbKind kind, string host, int port, string user, string password, string? database) =>
+        Server(new DbEndpoint(kind, host, port), user, password, database);
+
+    internal static DbConnectionInfo Server(DbEndpoint endpoint, string user, string password, string? database)
     {
-        var describe = $"{kind.ConfigName()} at {host}:{port}";
+        var kind = endpoint.Kind;
+        var describe = endpoint.Describe;
         if (kind == DbKind.MariaDb)
         {
             var b = new MySqlConnectionStringBuilder
             {
-                Server = host,
-                Port = (uint)port,
+                Server = endpoint.Socket ?? endpoint.Host,
+                Port = (uint)endpoint.Port,
                 UserID = user,
                 Password = password,
                 Database = database ?? "",
@@ -46,9 +48,14 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
                 // Frappe reads datetimes as naive local values; so do we.
                 DateTimeKind = MySqlDateTimeKind.Unspecified,
                 ConvertZeroDateTime = true,
+                // Database prepares the statements a connection repeats (see Database.Command).
+                IgnorePrepare = false,
             };
+            if (endpoint.Socket is not null)
+                b.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
             return new(kind, b.ToString(), describe);
         }
+        var (host, port) = endpoint.Socket is null ? (endpoint.Host, endpoint.Port) : endpoint.PostgresSocket();
         var n = new NpgsqlConnectionStringBuilder
         {
             Host = host,
@@ -57,6 +64,8 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
             Password = password,
             Database = database ?? "postgres",
             Timeout = 10,
+            MaxAutoPrepare = Environment.GetEnvironmentVariable("SB_PG_PREPARE") == "1" ? 64 : 0,
+            AutoPrepareMinUsages = 2,
         };
         return new(kind, n.ToString(), describe);
     }
