@@ -149,6 +149,10 @@ print(sql); print(values.strip("\x27"))')
   done
   stop_bg
   unset url
+  # The site's database goes with the run (the bench folder is deleted on exit).
+  root=$(db_args "$db" | grep -oE -- '--db-root-username [^ ]+ --db-root-password [^ ]+')
+  # shellcheck disable=SC2086
+  (cd "$run/$db" && "$repo/bench" drop-site "$site" $root >/dev/null) || echo "warning: could not drop $site's database" >&2
 done
 
 # Per round: ours ÷ the faster bare mode; then the median over rounds.
