@@ -37,10 +37,10 @@ db_args() {
   case $1 in
     mariadb)
       echo "--db-type mariadb --db-host ${SB_MARIADB_HOST:-127.0.0.1} --db-port ${SB_MARIADB_PORT:-13306} --db-root-username ${SB_MARIADB_ROOT_USER:-root} --db-root-password ${SB_MARIADB_ROOT_PASSWORD:-root}"
-      [ "$SOCKET" = 1 ] && echo "--db-socket $MY_SOCK" ;;
+      if [ "$SOCKET" = 1 ]; then echo "--db-socket $MY_SOCK"; fi ;;
     postgres)
       echo "--db-type postgres --db-host ${SB_POSTGRES_HOST:-127.0.0.1} --db-port ${SB_POSTGRES_PORT:-15432} --db-root-username ${SB_POSTGRES_ROOT_USER:-postgres} --db-root-password ${SB_POSTGRES_ROOT_PASSWORD:-postgres}"
-      [ "$SOCKET" = 1 ] && echo "--db-socket $PG_SOCK_DIR" ;;
+      if [ "$SOCKET" = 1 ]; then echo "--db-socket $PG_SOCK_DIR"; fi ;;
   esac
 }
 # The bare client's connection string: the site's own login, as `bench serve` uses it.
@@ -140,6 +140,7 @@ print(sql); print(values.strip("\x27"))')
         if [ "$t" = get ]; then set -- "$getsql" "$name"; else set -- "${listsql[0]}" "${listsql[1]}"; fi
         s=$(ticks "$spid" with-children)
         read -r n rps < <("$run/tool/db-path" "$db" "$cs" "$DUR" 32 "$mode" "$@")
+        sleep 1   # PostgreSQL: the client's backends have exited; let the postmaster reap them (cutime)
         s2=$(ticks "$spid" with-children)
         # The server's CPU here includes the 2 s warm-up: divide by the queries of both.
         srv=$(awk -v d=$((s2 - s)) -v n="$n" -v dur="$DUR" -v hz="$HZ" 'BEGIN { printf "%.0f", d * 1e6 / hz / (n * (dur + 2) / dur) }')

@@ -32,8 +32,10 @@ public class StatementCountTests
         await root.ExecuteAsync("SET GLOBAL userstat = 1", []);
         try
         {
-            // The first read after the write settles what a user's first request loads once (meta, roles).
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/resource/ToDo/{name}")).StatusCode);
+            // The first reads settle what is done once: meta and roles loaded, the statement
+            // prepared on the connection (on its second use).
+            for (var i = 0; i < 2; i++)
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/resource/ToDo/{name}")).StatusCode);
             const int gets = 20;
             var before = await StatementsAsync(root, login);
             for (var i = 0; i < gets; i++)
