@@ -177,7 +177,7 @@ public sealed class Database : IAsyncDisposable
             else
             {
                 cmd = cached.Command;
-                if (Dialect.Kind == DbKind.MariaDb && !cached.Prepared && ++cached.Uses >= 2 && _prepared < MaxPreparedPerConnection && Preparing)
+                if (Dialect.Kind == DbKind.MariaDb && !cached.Prepared && ++cached.Uses >= 2 && _prepared < MaxPreparedPerConnection)
                 {
                     cached.Prepared = prepare = true;
                     _prepared++;
@@ -269,8 +269,6 @@ public sealed class Database : IAsyncDisposable
         {
         }
     }
-
-    internal static readonly bool Preparing = Environment.GetEnvironmentVariable("SB_DB_PREPARE") != "0";
 
     private sealed class Statement(DbCommand command)
     {

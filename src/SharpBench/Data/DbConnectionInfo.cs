@@ -64,8 +64,6 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
             Password = password,
             Database = database ?? "postgres",
             Timeout = 10,
-            MaxAutoPrepare = Environment.GetEnvironmentVariable("SB_PG_PREPARE") == "1" ? 64 : 0,
-            AutoPrepareMinUsages = 2,
         };
         return new(kind, n.ToString(), describe);
     }
