@@ -11,7 +11,8 @@
 # Each server gets the same warm-up (ping and document GETs through wrk for its web role), then
 # 10 s to settle; RSS is VmRSS from /proc (a process tree summed for gunicorn).
 # Hold the machine: flock -x /tmp/sb-cpu.lock benchmarks/deployment-memory.sh
-# Env: PORT (16395: Redis) SETTLE (10) PEERS
+# Needs (theirs): gunicorn python3-werkzeug python3-rq python3-redis (Debian), node and npm.
+# Env: PORT (16395: Redis) SETTLE (10) PEERS ONLY (all | ours | theirs)
 # Last line: deployment-memory: ours_mib=N pool_mib=N start_mib=N theirs_mib=N
 set -Eeuo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +20,8 @@ repo="$(cd "$here/.." && pwd)"
 . "$here/lib.sh"
 [ -f /tmp/sharpbench-services/env.sh ] && . /tmp/sharpbench-services/env.sh
 PEERS=${PEERS:-$(cd "$(git -C "$repo" rev-parse --path-format=absolute --git-common-dir)/../.." && pwd)/shared/peers}
-PORT=${PORT:-16395}; SETTLE=${SETTLE:-10}
+PORT=${PORT:-16395}; SETTLE=${SETTLE:-10}; ONLY=${ONLY:-all}
+ours_total=- pool_total=- start=- theirs=-
 P_WEB=18095 P_RT=18096 P_GUNI=18097 P_NODE=18098
 for p in $PORT $P_WEB $P_RT $P_GUNI $P_NODE; do port_free "$p"; done
 run=$(mktemp -d /tmp/sb-deploy-mem.XXXXXX)
@@ -37,6 +39,7 @@ rss_mib() {  # rss_mib PID...: summed VmRSS in MiB
 }
 children() { pgrep -P "$1" | tr '\n' ' '; }
 
+if [ "$ONLY" != theirs ]; then
 start_bg "$run/redis.log" redis-server --bind 127.0.0.1 --port "$PORT" --save '' --appendonly no --dir "$run" --protected-mode yes
 for _ in $(seq 150); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 REDIS_PID=$BG_PID
@@ -96,6 +99,8 @@ sleep "$SETTLE"
 start=$(rss_mib "$START" $(children "$START"))
 echo "| every role | \`bench start\` (one process) | **$start** |"
 stop_bg
+fi
+[ "$ONLY" = ours ] && { echo "deployment-memory: ours_mib=$ours_total pool_mib=$pool_total start_mib=$start theirs_mib=-"; exit 0; }
 
 # --- theirs
 cp -r "$PEERS/node" "$run/node"
