@@ -12,6 +12,7 @@ public static class NewSiteCommand
         var dbType = new Option<string?>("--db-type") { Description = "mariadb, postgres or sqlite (default: sqlite unless db_host is set in common config)" };
         var dbHost = new Option<string?>("--db-host") { Description = "Database host (written to the site config)" };
         var dbPort = new Option<int?>("--db-port") { Description = "Database port (written to the site config)" };
+        var dbSocket = new Option<string?>("--db-socket", "--mariadb-db-socket") { Description = "The database server's Unix socket: MariaDB's socket file, or PostgreSQL's socket folder (written to the site config as db_socket)" };
         var rootUser = new Option<string?>("--db-root-username", "--mariadb-root-username") { Description = "Database superuser (default root, or postgres)" };
         var rootPassword = new Option<string?>("--db-root-password", "--mariadb-root-password") { Description = "Database superuser password (else root_password from config)" };
         var adminPassword = new Option<string?>("--admin-password") { Description = "Password of Administrator (admin_password in config wins, as in Frappe)" };
@@ -20,7 +21,7 @@ public static class NewSiteCommand
         var enableScheduler = new Option<bool>("--enable-scheduler") { Description = "Start with the scheduler enabled (otherwise run enable-scheduler later, as in Frappe)" };
         var noSocket = new Option<bool>("--no-mariadb-socket") { Description = "Accepted for compatibility: the database user may always connect from any host" };
 
-        var command = new Command("new-site", "Create a site: its folder, config, database and core tables") { site, dbType, dbHost, dbPort, rootUser, rootPassword, adminPassword, setDefault, force, enableScheduler, noSocket };
+        var command = new Command("new-site", "Create a site: its folder, config, database and core tables") { site, dbType, dbHost, dbPort, dbSocket, rootUser, rootPassword, adminPassword, setDefault, force, enableScheduler, noSocket };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
@@ -33,6 +34,7 @@ public static class NewSiteCommand
                 DbType = parse.GetValue(dbType) is { } t ? DbKinds.Parse(t) : null,
                 DbHost = parse.GetValue(dbHost),
                 DbPort = parse.GetValue(dbPort),
+                DbSocket = parse.GetValue(dbSocket),
                 RootUser = parse.GetValue(rootUser),
                 RootPassword = parse.GetValue(rootPassword),
                 SetDefault = parse.GetValue(setDefault),

@@ -15,6 +15,7 @@ public static class DbTools
         if (info.Kind == DbKind.MariaDb)
         {
             var b = new MySqlConnectionStringBuilder(info.ConnectionString);
+            // Over a Unix socket the host is the socket's path (MariaDbConnectArgs tells them apart).
             return new Login(b.Server, (int)b.Port, b.UserID, b.Password, b.Database);
         }
         var n = new NpgsqlConnectionStringBuilder(info.ConnectionString);
@@ -27,7 +28,9 @@ public static class DbTools
         ? new() { ["MYSQL_PWD"] = login.Password }
         : new() { ["PGPASSWORD"] = login.Password, ["PGCONNECT_TIMEOUT"] = "10" };
 
-    public static List<string> MariaDbConnectArgs(Login l) => ["-h", l.Host, "-P", l.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", l.User];
+    public static List<string> MariaDbConnectArgs(Login l) => l.Host.StartsWith('/')
+        ? ["--protocol=socket", "--socket=" + l.Host, "-u", l.User]
+        : ["-h", l.Host, "-P", l.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", l.User];
 
     public static List<string> PostgresConnectArgs(Login l) => ["-h", l.Host, "-p", l.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", l.User, "-d", l.Database];
 }

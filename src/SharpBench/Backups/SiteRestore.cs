@@ -151,18 +151,17 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
             DeleteSqlite(DbConnectionInfo.SqlitePath(sitePath, oldName));
             return;
         }
-        var host = config.GetString("db_host") ?? "127.0.0.1";
-        var port = config.GetInt("db_port") ?? kind.DefaultPort();
+        var endpoint = DbEndpoint.FromConfig(config, kind);
         var user = o.RootUser ?? (kind == DbKind.Postgres ? config.GetString("root_login") ?? "postgres" : "root");
         var rootPassword = o.RootPassword ?? config.GetString("root_password")
-            ?? throw new BenchException($"A database root password is needed to restore on {host}:{port}: pass --db-root-password or set root_password.");
-        var admin = new DbAdmin(kind, host, port, user, rootPassword);
+            ?? throw new BenchException($"A database root password is needed to restore on {endpoint.Describe}: pass --db-root-password or set root_password.");
+        var admin = new DbAdmin(endpoint, user, rootPassword);
         var password = Secrets.Password();
         progress($"Loading the database into a new database {newName} on {admin.Describe}");
         await admin.CreateSiteDatabaseAsync(newName, password, ct);
         try
         {
-            await DatabaseLoad.LoadCheckedAsync(DbConnectionInfo.Server(kind, host, port, newName, password, newName), dbFile, ct);
+            await DatabaseLoad.LoadCheckedAsync(DbConnectionInfo.Server(endpoint, newName, password, newName), dbFile, ct);
         }
         catch
         {

@@ -13,8 +13,17 @@ public sealed class Database : IAsyncDisposable
     // SQLite prepares a statement on every new command object; keeping the command per SQL text
     // lets it reuse the compiled statement. Bounded, since list queries vary their text.
     private const int MaxCachedStatements = 256;
+
+    // MariaDB: a statement this connection runs a second time is prepared on the server, once.
+    // Its executions then skip the server's parse and, with MariaDB's metadata caching, the
+    // column definitions of every result (docs/benchmarks.md, "Database path"). Bounded per
+    // connection, since the server caps prepared statements across all its sessions
+    // (max_prepared_stmt_count, 16,382 by default) and MySqlConnector keeps them until the
+    // connection closes.
+    private const int MaxPreparedPerConnection = 64;
     private DbTransaction? _transaction;
-    private Dictionary<string, DbCommand>? _statements;
+    private Dictionary<string, Statement>? _statements;
+    private int _prepared;
     private bool _failed;
     private DbConnectionInfo? _info;
 
@@ -66,8 +75,9 @@ public sealed class Database : IAsyncDisposable
                 // WAL lets the web role read while a worker writes; the busy timeout turns lock
                 // contention between processes into a short wait instead of an error.
                 await db.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;", [], ct);
-                db._statements = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
             }
+            if (info.Kind != DbKind.Postgres)
+                db._statements = new Dictionary<string, Statement>(StringComparer.Ordinal);
             return db;
         }
         catch
@@ -152,14 +162,27 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    private DbCommand Command(string sql, IReadOnlyList<object?> args)
+    /// <summary>The command for <paramref name="sql"/> with <paramref name="args"/> bound; <paramref name="prepare"/> when it should be prepared before it runs.</summary>
+    private DbCommand Command(string sql, IReadOnlyList<object?> args, out bool prepare)
     {
+        prepare = false;
         DbCommand? cmd = null;
-        if (_statements is not null && _statements.TryGetValue(sql, out cmd) && cmd.Parameters.Count != args.Count)
+        if (_statements is not null && _statements.TryGetValue(sql, out var cached))
         {
-            _statements.Remove(sql);
-            cmd.Dispose();
-            cmd = null;
+            if (cached.Command.Parameters.Count != args.Count)
+            {
+                _statements.Remove(sql);
+                cached.Command.Dispose();
+            }
+            else
+            {
+                cmd = cached.Command;
+                if (Dialect.Kind == DbKind.MariaDb && !cached.Prepared && ++cached.Uses >= 2 && _prepared < MaxPreparedPerConnection)
+                {
+                    cached.Prepared = prepare = true;
+                    _prepared++;
+                }
+            }
         }
         if (cmd is null)
         {
@@ -175,7 +198,7 @@ public sealed class Database : IAsyncDisposable
             {
                 if (_statements.Count >= MaxCachedStatements)
                     DropStatements();
-                _statements[sql] = cmd;
+                _statements[sql] = new Statement(cmd);
             }
         }
         cmd.Transaction = _transaction;
@@ -227,9 +250,31 @@ public sealed class Database : IAsyncDisposable
 
     private void DropStatements()
     {
-        foreach (var cmd in _statements!.Values)
-            cmd.Dispose();
+        foreach (var statement in _statements!.Values)
+            statement.Command.Dispose();
         _statements.Clear();
+    }
+
+    /// <summary>
+    /// Prepares a cached command on the server. A statement the server will not prepare (some DDL
+    /// and administrative statements) keeps running as text; a lost connection still fails.
+    /// </summary>
+    private async Task PrepareAsync(DbCommand cmd)
+    {
+        try
+        {
+            await cmd.PrepareAsync();
+        }
+        catch (MySqlConnector.MySqlException e) when (!ConnectionLoss.IsLost(e, Connection))
+        {
+        }
+    }
+
+    private sealed class Statement(DbCommand command)
+    {
+        public DbCommand Command { get; } = command;
+        public int Uses { get; set; } = 1;
+        public bool Prepared { get; set; }
     }
 
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
@@ -290,9 +335,11 @@ public sealed class Database : IAsyncDisposable
     /// </summary>
     private async Task<T> RunAsync<T>(string sql, IReadOnlyList<object?> args, Func<DbCommand, Task<T>> run)
     {
-        DbCommand? cmd = Command(sql, args);
+        DbCommand? cmd = Command(sql, args, out var prepare);
         try
         {
+            if (prepare)
+                await PrepareAsync(cmd);
             var result = await run(cmd);
             _unproven = false;
             return result;
@@ -334,6 +381,7 @@ public sealed class Database : IAsyncDisposable
             _transaction = null;
         }
         await CloseAsync();
+        _prepared = 0;
         var fresh = Dialect.CreateConnection(_info!.ConnectionString);
         try
         {

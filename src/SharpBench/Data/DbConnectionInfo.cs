@@ -14,15 +14,19 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
         // Our own pool (ConnectionPool) keeps connections open; closing one must release the file.
         new(DbKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString(), path);
 
-    public static DbConnectionInfo Server(DbKind kind, string host, int port, string user, string password, string? database)
+    public static DbConnectionInfo Server(DbKind kind, string host, int port, string user, string password, string? database) =>
+        Server(new DbEndpoint(kind, host, port), user, password, database);
+
+    internal static DbConnectionInfo Server(DbEndpoint endpoint, string user, string password, string? database)
     {
-        var describe = $"{kind.ConfigName()} at {host}:{port}";
+        var kind = endpoint.Kind;
+        var describe = endpoint.Describe;
         if (kind == DbKind.MariaDb)
         {
             var b = new MySqlConnectionStringBuilder
             {
-                Server = host,
-                Port = (uint)port,
+                Server = endpoint.Socket ?? endpoint.Host,
+                Port = (uint)endpoint.Port,
                 UserID = user,
                 Password = password,
                 Database = database ?? "",
@@ -32,9 +36,14 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
                 // Frappe reads datetimes as naive local values; so do we.
                 DateTimeKind = MySqlDateTimeKind.Unspecified,
                 ConvertZeroDateTime = true,
+                // Database prepares the statements a connection repeats (see Database.Command).
+                IgnorePrepare = false,
             };
+            if (endpoint.Socket is not null)
+                b.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
             return new(kind, b.ToString(), describe);
         }
+        var (host, port) = endpoint.Socket is null ? (endpoint.Host, endpoint.Port) : endpoint.PostgresSocket();
         var n = new NpgsqlConnectionStringBuilder
         {
             Host = host,

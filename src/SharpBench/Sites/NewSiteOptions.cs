@@ -7,6 +7,9 @@ public sealed record NewSiteOptions(string Site, string AdminPassword)
     public DbKind? DbType { get; init; }
     public string? DbHost { get; init; }
     public int? DbPort { get; init; }
+
+    /// <summary>The server's Unix socket (Frappe's <c>--db-socket</c>, written as <c>db_socket</c>).</summary>
+    public string? DbSocket { get; init; }
     public string? RootUser { get; init; }
     public string? RootPassword { get; init; }
     public bool SetDefault { get; init; }

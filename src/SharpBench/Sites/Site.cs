@@ -24,11 +24,9 @@ public sealed class Site(string name, string path, SiteConfig config, Apps.HostS
         var dbName = config.GetString("db_name") ?? throw new BenchException($"{sitePath}: site_config.json has no db_name");
         if (kind == DbKind.Sqlite)
             return DbConnectionInfo.Sqlite(DbConnectionInfo.SqlitePath(sitePath, dbName));
-        var host = config.GetString("db_host") ?? "127.0.0.1";
-        var port = config.GetInt("db_port") ?? kind.DefaultPort();
         var user = config.GetString("db_user") ?? dbName;
         var password = config.GetString("db_password") ?? "";
-        return DbConnectionInfo.Server(kind, host, port, user, password, dbName);
+        return DbConnectionInfo.Server(DbEndpoint.FromConfig(config, kind), user, password, dbName);
     }
 
     public Task<Database> OpenDatabaseAsync(CancellationToken ct = default) => Database.OpenAsync(Connection, ct);

@@ -39,16 +39,16 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         }
         else
         {
-            var host = o.DbHost ?? commonConfig.GetString("db_host") ?? "127.0.0.1";
-            var port = o.DbPort ?? commonConfig.GetInt("db_port") ?? kind.DefaultPort();
+            var fromCommon = DbEndpoint.FromConfig(commonConfig, kind);
+            var endpoint = new DbEndpoint(kind, o.DbHost ?? fromCommon.Host, o.DbPort ?? fromCommon.Port, o.DbSocket ?? fromCommon.Socket);
             var rootUser = o.RootUser ?? (kind == DbKind.Postgres ? commonConfig.GetString("root_login") ?? "postgres" : "root");
             var rootPassword = o.RootPassword ?? commonConfig.GetString("root_password")
-                ?? throw new BenchException($"A database root password is needed for {kind.ConfigName()} at {host}:{port}: pass --db-root-password or set root_password.");
-            admin = new DbAdmin(kind, host, port, rootUser, rootPassword);
+                ?? throw new BenchException($"A database root password is needed for {endpoint.Describe}: pass --db-root-password or set root_password.");
+            admin = new DbAdmin(endpoint, rootUser, rootPassword);
             progress($"Checking {admin.Describe}");
             await admin.CheckAsync(ct);
             dbPassword = Secrets.Password();
-            info = DbConnectionInfo.Server(kind, host, port, dbName, dbPassword, dbName);
+            info = DbConnectionInfo.Server(endpoint, dbName, dbPassword, dbName);
         }
 
         var folderIsNew = !Directory.Exists(sitePath);
@@ -79,6 +79,8 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
                 config["db_host"] = o.DbHost;
             if (o.DbPort is not null)
                 config["db_port"] = o.DbPort;
+            if (o.DbSocket is not null && admin is not null)
+                config["db_socket"] = o.DbSocket;
 
             await using (var db = await Database.OpenAsync(info, ct))
             {
@@ -140,12 +142,11 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         var dbName = config.GetString("db_name") ?? throw new BenchException($"Site {site} has no db_name in its config.");
         if (kind != DbKind.Sqlite)
         {
-            var host = config.GetString("db_host") ?? "127.0.0.1";
-            var port = config.GetInt("db_port") ?? kind.DefaultPort();
+            var endpoint = DbEndpoint.FromConfig(config, kind);
             var user = rootUser ?? (kind == DbKind.Postgres ? config.GetString("root_login") ?? "postgres" : "root");
             var password = rootPassword ?? config.GetString("root_password")
-                ?? throw new BenchException($"A database root password is needed to drop {dbName} on {host}:{port}: pass --db-root-password or set root_password.");
-            var admin = new DbAdmin(kind, host, port, user, password);
+                ?? throw new BenchException($"A database root password is needed to drop {dbName} on {endpoint.Describe}: pass --db-root-password or set root_password.");
+            var admin = new DbAdmin(endpoint, user, password);
             progress($"Dropping database {dbName} on {admin.Describe}");
             try
             {

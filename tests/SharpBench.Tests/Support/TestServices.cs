@@ -15,11 +15,17 @@ public static class TestServices
     public static int MariaDbPort => int.Parse(Env("SB_MARIADB_PORT", "13306"), System.Globalization.CultureInfo.InvariantCulture);
     public static string MariaDbRootUser => Env("SB_MARIADB_ROOT_USER", "root");
     public static string MariaDbRootPassword => Env("SB_MARIADB_ROOT_PASSWORD", "root");
+    public static string MariaDbSocket => Env("SB_MARIADB_SOCKET", Path.Combine(ServicesDir, "mariadb", "mariadb.sock"));
 
     public static string PostgresHost => Env("SB_POSTGRES_HOST", "127.0.0.1");
     public static int PostgresPort => int.Parse(Env("SB_POSTGRES_PORT", "15432"), System.Globalization.CultureInfo.InvariantCulture);
     public static string PostgresRootUser => Env("SB_POSTGRES_ROOT_USER", "postgres");
     public static string PostgresRootPassword => Env("SB_POSTGRES_ROOT_PASSWORD", "postgres");
+
+    /// <summary>The folder of PostgreSQL's Unix socket (private to the postgres user; trust login there).</summary>
+    public static string PostgresSocketDir => Env("SB_POSTGRES_SOCKET_DIR", Path.Combine(ServicesDir, "postgres", "run"));
+
+    private static string ServicesDir => Env("SB_SERVICES_DIR", "/tmp/sharpbench-services");
 
     public static string RedisQueue => Env("SB_REDIS_QUEUE", "redis://127.0.0.1:16379");
     public static string RedisCache => Env("SB_REDIS_CACHE", "redis://127.0.0.1:16380");

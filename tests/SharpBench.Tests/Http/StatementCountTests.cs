@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using SharpBench.Data;
+using SharpBench.Tests.Support;
+
+namespace SharpBench.Tests.Http;
+
+/// <summary>
+/// What a request costs the database, counted by the server itself: every statement is a round
+/// trip and server CPU (docs/benchmarks.md, "Database path"), so a change that adds one to the
+/// commonest request fails here instead of hiding in a benchmark. MariaDB counts per login with
+/// <c>userstat</c> (information_schema.USER_STATISTICS, the per-user <c>Com_*</c>): each test
+/// site has its own login, so statements of tests running beside this one are not counted.
+/// </summary>
+public class StatementCountTests
+{
+    /// <summary>A logged-in document GET sends one statement: the document's row.</summary>
+    private const int StatementsPerGet = 1;
+
+    [Fact]
+    public async Task ALoggedInDocumentGetSendsOneStatement()
+    {
+        await using var server = await LiveServer.StartAsync(DbKind.MariaDb);
+        var client = await server.LoginAsync();
+        var created = await client.PostAsync("/api/resource/ToDo", LiveServer.Json(new JsonObject { ["description"] = "counted" }));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var name = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["data"]!["name"]!;
+        var login = server.Bench.SiteConfig(server.Site.Name).GetString("db_name")!;
+
+        await using var root = await Database.OpenAsync(DbConnectionInfo.Server(DbKind.MariaDb, TestServices.MariaDbHost, TestServices.MariaDbPort, TestServices.MariaDbRootUser, TestServices.MariaDbRootPassword, null));
+        await root.ExecuteAsync("SET GLOBAL userstat = 1", []);
+        try
+        {
+            // The first reads settle what is done once: meta and roles loaded, the statement
+            // prepared on the connection (on its second use).
+            for (var i = 0; i < 2; i++)
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/resource/ToDo/{name}")).StatusCode);
+            const int gets = 20;
+            var before = await StatementsAsync(root, login);
+            for (var i = 0; i < gets; i++)
+            {
+                var response = await client.GetAsync($"/api/resource/ToDo/{name}");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains("counted", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            var sent = await StatementsAsync(root, login) - before;
+
+            // One more is allowed: the session is read again once its 5 s in-process copy expires.
+            Assert.True(sent <= gets * StatementsPerGet + 1, $"{gets} document GETs sent {sent} statements to MariaDB; at most {gets * StatementsPerGet + 1} expected");
+            Assert.True(sent >= gets, $"{gets} document GETs sent only {sent} statements: the count does not see them");
+        }
+        finally
+        {
+            await root.ExecuteAsync("SET GLOBAL userstat = 0", []);
+        }
+    }
+
+    private static async Task<long> StatementsAsync(Database root, string login)
+    {
+        var rows = await root.QueryAsync("SELECT SELECT_COMMANDS + UPDATE_COMMANDS + OTHER_COMMANDS AS n FROM information_schema.USER_STATISTICS WHERE USER = @p0", [login]);
+        return rows.Count == 0 ? 0 : Convert.ToInt64(rows[0]["n"], CultureInfo.InvariantCulture);
+    }
+}
