@@ -59,6 +59,14 @@ internal static class AppGetter
             args.AddRange(["--branch", branch]);
         args.AddRange(["--", isFolder ? "file://" + Path.GetFullPath(source) : source, target]);
         var result = await ToolRun.RunAsync("git", args, null, ct);
+        if (result.ExitCode != 0 && result.Output.Contains("does not support shallow", StringComparison.Ordinal))
+        {
+            // A static ("dumb") HTTP server cannot serve a shallow clone: take the whole history.
+            if (Directory.Exists(target))
+                Directory.Delete(target, recursive: true);
+            args.RemoveRange(2, 2);
+            result = await ToolRun.RunAsync("git", args, null, ct);
+        }
         if (result.ExitCode != 0)
         {
             var reason = GitUrl.Scrub(result.Output.Trim(), source).Replace("\n", " ", StringComparison.Ordinal);
