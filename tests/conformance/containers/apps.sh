@@ -38,8 +38,8 @@ build_apps_image() {
   local rc=$?
   kill "$(cat "$work/http.pid")" 2>/dev/null
   [ $rc -eq 0 ] || { grep -v '^#[0-9]* sha256' "$work/apps-build.log" | tail -30; return 1; }
-  docker run --rm --entrypoint sh "$APPS_IMAGE" -c 'test -f apps/library_management/bin/library_management.dll && test -f assets/library_management/js/library.js && grep -qx library_management sites/apps.txt' \
-    || { echo "the image lacks the app's build, its asset or its apps.txt line"; return 1; }
+  docker run --rm --entrypoint sh "$APPS_IMAGE" -c 'test -f apps/library_management/bin/library_management.dll && test -f assets/library_management/js/library.js' \
+    || { echo "the image lacks the app's build or its asset"; return 1; }
   echo "$APPS_IMAGE built in $((SECONDS - start)) s (app cloned from http://***@$APPS_GW:$APPS_PORT)"
 }
 
@@ -51,7 +51,7 @@ token_nowhere() {
   docker history --no-trunc "$APPS_IMAGE" | grep -q "$APPS_TOKEN" && { echo "the token is in docker history"; return 1; }
   docker image inspect "$APPS_IMAGE" | grep -q "$APPS_TOKEN" && { echo "the token is in the image's config or labels"; return 1; }
   local found
-  found=$(docker run --rm --entrypoint sh "$APPS_IMAGE" -c "grep -rlsF '$APPS_TOKEN' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -5")
+  found=$(docker run --rm --user 0 --entrypoint sh "$APPS_IMAGE" -c "grep -rlsF '$APPS_TOKEN' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -5")
   [ -z "$found" ] || { echo "the token is in: $found"; return 1; }
   echo "searched the build log, docker history, image config and the whole filesystem"
 }
