@@ -64,8 +64,8 @@ internal static class AppScaffold
 
     private static string Csproj(string app, string pascal) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
-          <!-- A SharpBench app. bench build --app {app} compiles it into apps/{app}/bin/ with
-               SharpBenchVersion and SharpBenchFeed set (the framework package and its local feed). -->
+          <!-- A SharpBench app. bench build compiles it into apps/{app}/bin/ with SharpBenchVersion
+               and SharpBenchFeed set (the framework package and its local feed). -->
           <PropertyGroup>
             <TargetFramework>net10.0</TargetFramework>
             <Nullable>enable</Nullable>
