@@ -49,7 +49,7 @@ internal static class AppScaffold
             [Path.Combine("tests", app + ".tests.csproj")] = TestCsproj(app),
             [Path.Combine("tests", "AppTests.cs")] = Tests(app, pascal),
             [".gitignore"] = "bin/\nobj/\n",
-            ["README.md"] = $"# {title}\n\nA SharpBench app. Build it into a bench with `bench build --app {app}`; install it on a site with\n`bench --site SITE install-app {app}`. Its tests: `bench run-app-tests {app}` is not a command; run\n`dotnet test tests` with `SharpBenchFeed` and `SharpBenchVersion` set (docs/apps.md).\n",
+            ["README.md"] = $"# {title}\n\nA SharpBench app. Build it into a bench with `bench build --app {app}`; install it on a site with\n`bench --site SITE install-app {app}`. Its tests: `dotnet test tests` with `SharpBenchFeed` and\n`SharpBenchVersion` set (docs/apps.md).\n",
         };
         foreach (var (rel, text) in files)
         {
