@@ -37,6 +37,7 @@ public sealed class LibraryManagementApp : App
         {
             ["article_name"] = "Welcome to the library",
             ["author"] = "Library Management",
+            ["status"] = "Available",
         }, ct);
         await Documents.InsertAsync(context, article, ct);
     }
