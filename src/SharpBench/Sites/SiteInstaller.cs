@@ -82,7 +82,12 @@ public static class SiteInstaller
         await db.ExecuteAsync($"DELETE FROM {d.Quote("tabDefaultValue")} WHERE {d.Quote("parent")} = @p0 AND {d.Quote("defkey")} = @p1", [SyncParent, doctype], ct);
         await Rows.InsertAsync(db, "tabDefaultValue", new Dictionary<string, object?>
         {
-            ["name"] = Model.Naming.Hash(), ["parent"] = SyncParent, ["defkey"] = doctype, ["defvalue"] = hash, ["creation"] = now, ["modified"] = now,
+            ["name"] = Model.Naming.Hash(),
+            ["parent"] = SyncParent,
+            ["defkey"] = doctype,
+            ["defvalue"] = hash,
+            ["creation"] = now,
+            ["modified"] = now,
         }, ct);
     }
 
