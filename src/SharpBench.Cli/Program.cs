@@ -51,6 +51,12 @@ foreach (var command in new Command[]
     CreateRqUsersCommand.Create(),
     HealthCommand.Create(),
     BuildCommand.Create(),
+    InitCommand.Create(),
+    NewAppCommand.Create(),
+    GetAppCommand.Create(),
+    InstallAppCommand.Create(),
+    UninstallAppCommand.Create(),
+    ListAppsCommand.Create(),
 })
 {
     root.Subcommands.Add(command);

@@ -33,6 +33,9 @@ public sealed class TestApp : SharpBench.Apps.App
         }
     }
 
+    /// <summary>One patch after the model sync, which throws while <see cref="Patches.Fail"/> is set.</summary>
+    public override string? PatchesText => "[post_model_sync]\n" + Patches.Flaky + "\n";
+
     public override SharpBench.Scheduling.SchedulerEvents SchedulerEvents { get; } = new()
     {
         ["hourly"] = [ScheduledMethods.Hourly],
@@ -51,5 +54,32 @@ public sealed class ToDoController : DocumentController
         doc.Set("description", doc.GetString("description") + " / closed by " + ctx.User + (kwargs["note"] is { } n ? " " + n : ""));
         await Documents.SaveAsync(ctx, doc, ct);
         return ctx.User;
+    }
+}
+
+/// <summary>The test app's patch: counts its runs, and throws while <see cref="Fail"/> is set.</summary>
+public static class Patches
+{
+    public const string Flaky = "sb_test_app.patches.flaky";
+
+    private static volatile bool _fail;
+
+    public static bool Fail
+    {
+        get => _fail;
+        set => _fail = value;
+    }
+
+    private static int _runs;
+
+    public static int Runs => Volatile.Read(ref _runs);
+
+    [FrappeMethod(Flaky)]
+    public static Task<object?> OnFlaky(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        if (_fail)
+            throw new InvalidOperationException("the flaky patch was told to fail");
+        Interlocked.Increment(ref _runs);
+        return Task.FromResult<object?>(null);
     }
 }

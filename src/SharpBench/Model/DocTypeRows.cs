@@ -48,6 +48,14 @@ public static class DocTypeRows
     }
 
     /// <summary>Replaces the rows of one DocType with its definition (shipped DocTypes on install and migrate).</summary>
+    /// <summary>Deletes a DocType's rows (tabDocType, its fields and permissions); the caller drops its table.</summary>
+    internal static async Task DeleteAsync(Database db, string doctype, CancellationToken ct = default)
+    {
+        await RowStore.DeleteChildrenAsync(db, Core("DocField"), doctype, "DocType", null, ct);
+        await RowStore.DeleteChildrenAsync(db, Core("DocPerm"), doctype, "DocType", null, ct);
+        await RowStore.DeleteAsync(db, Core("DocType"), doctype, ct);
+    }
+
     public static async Task WriteAsync(Database db, DocTypeMeta meta, DateTime now, CancellationToken ct = default)
     {
         var docType = Core("DocType");

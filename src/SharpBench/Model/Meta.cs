@@ -134,12 +134,12 @@ public static class Meta
         var d = db.Dialect;
         var row = (await db.QueryAsync(
             $"SELECT COUNT(*) AS c, MAX({d.Quote("modified")}) AS m FROM {d.Quote("tabDocType")}", [], ct))[0];
-        var stamp = Convert.ToString(row["c"], System.Globalization.CultureInfo.InvariantCulture) + "|" + FieldValue.Text(FieldValue.FromDb(ColumnKind.Datetime, row["m"]));
-        if (cache.Stamp is not null && cache.Stamp != stamp)
-        {
-            Invalidate(ctx.Site);
-            cache = CacheOf(ctx.Site);
-        }
+        // The installed apps are part of the stamp: install-app or uninstall-app in another process
+        // changes which DocTypes and hooks this site has within one recheck interval.
+        var installed = await Apps.InstalledApps.ReadRawAsync(db, ct);
+        var stamp = Convert.ToString(row["c"], System.Globalization.CultureInfo.InvariantCulture) + "|" + FieldValue.Text(FieldValue.FromDb(ColumnKind.Datetime, row["m"])) + "|" + installed;
+        if (cache.Stamp != stamp && (cache.Stamp is not null || installed is not null))
+            cache = ctx.Site.Host.Meta.Reset(ctx.Site, await Apps.InstalledApps.ReadAsync(db, ct));
         cache.Stamp = stamp;
         Volatile.Write(ref cache.CheckedAt, now);
         return cache;

@@ -32,7 +32,17 @@ public sealed class MetaCache
     private static string KeyOf(Site site) => site.Connection.ConnectionString;
 
     internal SiteCache Of(Site site) =>
-        _caches.GetOrAdd(KeyOf(site), _ => new SiteCache(site.Host.Apps.ForBench(new Bench(Path.GetFullPath(Path.Combine(site.Path, "..", ".."))))));
+        _caches.GetOrAdd(KeyOf(site), _ => new SiteCache(site.Host.Apps.ForBench(BenchOf(site))));
+
+    /// <summary>A fresh cache for the site holding only the apps it has installed (null: every app of the bench).</summary>
+    internal SiteCache Reset(Site site, IReadOnlyList<string>? installed)
+    {
+        var cache = new SiteCache(InstalledApps.Resolve(site.Host.Apps, BenchOf(site), installed));
+        _caches[KeyOf(site)] = cache;
+        return cache;
+    }
+
+    private static Bench BenchOf(Site site) => new(Path.GetFullPath(Path.Combine(site.Path, "..", "..")));
 
     internal void Invalidate(Site site) => _caches.TryRemove(KeyOf(site), out _);
 }

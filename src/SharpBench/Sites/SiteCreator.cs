@@ -85,6 +85,12 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
             await using (var db = await Database.OpenAsync(info, ct))
             {
                 await SiteInstaller.InstallAsync(db, apps.ForBench(bench), adminPassword, progress, ct);
+                // Every app of the bench is installed on a new site, its patches counted as done.
+                await db.BeginAsync(ct);
+                await InstalledApps.WriteAsync(db, apps.ForBench(bench).Select(a => a.Name), ct);
+                foreach (var app in apps.ForBench(bench))
+                    await PatchRunner.MarkAllExecutedAsync(db, app, ct);
+                await db.CommitAsync(ct);
                 foreach (var error in await SchedulerSetup.SyncJobsAsync(db, apps.ForBench(bench), progress, ct: ct))
                     progress("Error: " + error);
                 if (o.EnableScheduler)
@@ -96,6 +102,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
             ConfigFile.Write(Path.Combine(sitePath, Bench.SiteConfigFile), config);
             if (o.SetDefault)
                 bench.Use(o.Site);
+            await RunAfterInstallAsync(o.Site, ct);
             progress($"Site {o.Site} created on {kind.ConfigName()}");
         }
         catch
@@ -103,6 +110,22 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
             await UndoAsync(admin, dbCreated ? dbName : null, folderIsNew ? sitePath : null);
             throw;
         }
+    }
+
+    /// <summary>The apps' <c>after_install</c> hooks, once the site resolves (its config is written).</summary>
+    private async Task RunAfterInstallAsync(string siteName, CancellationToken ct)
+    {
+        var apps = new HostState(bench).Apps.ForBench(bench).Where(a => a is not FrappeApp).ToList();
+        if (apps.Count == 0)
+            return;
+        var site = new SiteRegistry(bench).Find(siteName)!;
+        await using var context = new FrappeContext(site, "Administrator");
+        foreach (var app in apps)
+        {
+            progress($"Running after_install of {app.Name}");
+            await app.AfterInstallAsync(context, ct);
+        }
+        await context.CommitAsync(ct);
     }
 
     private static async Task UndoAsync(DbAdmin? admin, string? dbName, string? folder)

@@ -43,7 +43,6 @@ public static class SiteInstaller
             }
         }
         // DDL commits on MariaDB, so the rows are written in their own transaction afterwards.
-        progress("Writing DocType definitions");
         await db.BeginAsync(ct);
         var now = DbTime.Now();
         foreach (var app in apps)
@@ -51,10 +50,53 @@ public static class SiteInstaller
             foreach (var module in app.Modules)
                 await InsertIfMissingAsync(db, "tabModule Def", module, now, new() { ["module_name"] = module, ["app_name"] = app.Name }, ct);
             foreach (var meta in app.DocTypes())
+            {
+                // Only a DocType whose definition changed is rewritten (Frappe compares the JSON's
+                // modified stamp), so a migrate with nothing new leaves tabDocType as it was.
+                var hash = DefinitionHash(meta);
+                if (await SyncedHashAsync(db, meta.Name, ct) == hash && await Rows.ExistsAsync(db, "tabDocType", meta.Name, ct))
+                    continue;
+                progress($"Writing DocType {meta.Name}");
                 await Model.DocTypeRows.WriteAsync(db, meta, now, ct);
+                await WriteSyncedHashAsync(db, meta.Name, hash, now, ct);
+            }
         }
         await MakeHomeFolderAsync(db, now, ct);
         await db.CommitAsync(ct);
+    }
+
+    private const string SyncParent = "__doctype_sync";
+
+    private static string DefinitionHash(Model.DocTypeMeta meta) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(meta, Model.DocTypeMeta.JsonOptions)));
+
+    private static async Task<string?> SyncedHashAsync(Database db, string doctype, CancellationToken ct)
+    {
+        var d = db.Dialect;
+        return await db.ScalarAsync($"SELECT {d.Quote("defvalue")} FROM {d.Quote("tabDefaultValue")} WHERE {d.Quote("parent")} = @p0 AND {d.Quote("defkey")} = @p1",
+            [SyncParent, doctype], ct) as string;
+    }
+
+    private static async Task WriteSyncedHashAsync(Database db, string doctype, string hash, DateTime now, CancellationToken ct)
+    {
+        var d = db.Dialect;
+        await db.ExecuteAsync($"DELETE FROM {d.Quote("tabDefaultValue")} WHERE {d.Quote("parent")} = @p0 AND {d.Quote("defkey")} = @p1", [SyncParent, doctype], ct);
+        await Rows.InsertAsync(db, "tabDefaultValue", new Dictionary<string, object?>
+        {
+            ["name"] = Model.Naming.Hash(),
+            ["parent"] = SyncParent,
+            ["defkey"] = doctype,
+            ["defvalue"] = hash,
+            ["creation"] = now,
+            ["modified"] = now,
+        }, ct);
+    }
+
+    /// <summary>Forgets a DocType's synced definition (uninstall-app dropped it).</summary>
+    internal static async Task ForgetSyncedAsync(Database db, string doctype, CancellationToken ct)
+    {
+        var d = db.Dialect;
+        await db.ExecuteAsync($"DELETE FROM {d.Quote("tabDefaultValue")} WHERE {d.Quote("parent")} = @p0 AND {d.Quote("defkey")} = @p1", [SyncParent, doctype], ct);
     }
 
     /// <summary>

@@ -1,12 +1,16 @@
+using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.Realtime;
 using SharpBench.Scheduling;
 
 namespace SharpBench.Sites;
 
 /// <summary>
-/// <c>bench migrate</c> for one site: schema sync and Scheduled Job Type sync, run inside
-/// maintenance mode so requests and jobs never see a half-migrated site, which it leaves again
-/// even when the migration fails.
+/// <c>bench migrate</c> for one site, in Frappe's order: patches before the model sync, DocType
+/// schema sync of every installed app, patches after it, Scheduled Job Type sync, the apps'
+/// <c>after_migrate</c> hooks, then <c>version-update</c> over realtime so open desks reload. It
+/// runs inside maintenance mode so requests and jobs never see a half-migrated site, which it
+/// leaves again even when the migration fails. A patch that throws stops it (nothing after runs).
 /// </summary>
 public static class SiteMigration
 {
@@ -15,8 +19,33 @@ public static class SiteMigration
     {
         using var maintenance = MaintenanceMode.Enter(bench, site.Name);
         await using var db = await site.OpenDatabaseAsync(ct);
-        var apps = site.Host.Apps.ForBench(bench);
+        await Data.SystemTables.EnsureAsync(db, ct);
+        var recorded = await InstalledApps.ReadAsync(db, ct);
+        var apps = InstalledApps.Resolve(site.Host.Apps, bench, recorded);
+        if (recorded is null)
+        {
+            // A site from before install-app: it had every app of the bench; say so from now on.
+            await db.BeginAsync(ct);
+            await InstalledApps.WriteAsync(db, apps.Select(a => a.Name), ct);
+            await db.CommitAsync(ct);
+        }
+        // Patch Log is a core DocType: a site older than it gets its table before any patch runs.
+        await SiteInstaller.MigrateSchemaAsync(db, [FrappeApp.Instance], progress, ct);
+        await PatchRunner.RunAsync(site, apps, postModelSync: false, progress, ct);
         await SiteInstaller.MigrateSchemaAsync(db, apps, progress, ct);
-        return await SchedulerSetup.SyncJobsAsync(db, apps, progress, ct: ct);
+        await PatchRunner.RunAsync(site, apps, postModelSync: true, progress, ct);
+        var errors = await SchedulerSetup.SyncJobsAsync(db, apps, progress, ct: ct);
+        Model.Meta.Invalidate(site);
+        await using (var context = new FrappeContext(site, "Administrator"))
+        {
+            foreach (var app in apps)
+            {
+                progress($"Running after_migrate of {app.Name}");
+                await app.AfterMigrateAsync(context, ct);
+            }
+            await RealtimePublisher.PublishAsync(context, "version-update", new JsonObject(), room: "all", afterCommit: true);
+            await context.CommitAsync(ct);
+        }
+        return errors;
     }
 }

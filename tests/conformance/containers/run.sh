@@ -79,6 +79,11 @@ check "images: images/build-local.sh" build_images || summary
 [ -n "${SB_CT_FRESH:-}" ] && check "images: images/check-fresh.sh builds every stand-in and the image from nothing" fresh_build
 check "test image: the image plus the sb_stack_check app" build_test_image || summary
 check "npm ci (socket.io-client)" npm_install || summary
+# shellcheck source=apps.sh
+source "$here/apps.sh"
+# The stacks run the custom image: the test image plus library_management from apps.json.
+check "custom image: images/layered from an apps.json secret (bench init --apps_path)" build_apps_image && TEST_IMAGE=$APPS_IMAGE
+check "custom image: the URL's token is in no log line, history entry, label or file" token_nowhere
 
 source "$here/config.sh"
 source "$here/stack.sh"

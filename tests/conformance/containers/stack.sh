@@ -296,6 +296,10 @@ run_mariadb_stack() {
   check "mariadb stack: connections of every backend container" connections
   check "mariadb stack: / and /api/method/ping" root_and_ping
   check "mariadb stack: an asset from the image" asset
+  if [ "$TEST_IMAGE" = "$APPS_IMAGE" ]; then
+    check "mariadb stack: the apps.json app's method answers through the frontend" app_method
+    check "mariadb stack: the apps.json app's asset through the frontend" app_asset
+  fi
   check "mariadb stack: the desk's built assets, gzipped by nginx" desk
   check "mariadb stack: a public file, byte for byte" public_file
   check "mariadb stack: .html under /files: attachment and security headers" html_file
