@@ -151,7 +151,7 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
             DeleteSqlite(DbConnectionInfo.SqlitePath(sitePath, oldName));
             return;
         }
-        var endpoint = DbEndpoint.FromConfig(config, kind);
+        var endpoint = config.DbEndpoint(kind);
         var user = o.RootUser ?? (kind == DbKind.Postgres ? config.GetString("root_login") ?? "postgres" : "root");
         var rootPassword = o.RootPassword ?? config.GetString("root_password")
             ?? throw new BenchException($"A database root password is needed to restore on {endpoint.Describe}: pass --db-root-password or set root_password.");

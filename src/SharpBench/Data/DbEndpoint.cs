@@ -1,5 +1,3 @@
-using SharpBench.Sites;
-
 namespace SharpBench.Data;
 
 /// <summary>
@@ -10,11 +8,9 @@ namespace SharpBench.Data;
 /// </summary>
 internal sealed record DbEndpoint(DbKind Kind, string Host, int Port, string? Socket = null)
 {
-    public static DbEndpoint FromConfig(SiteConfig config, DbKind kind) => new(
-        kind,
-        config.GetString("db_host") ?? "127.0.0.1",
-        config.GetInt("db_port") ?? kind.DefaultPort(),
-        string.IsNullOrWhiteSpace(config.GetString("db_socket")) ? null : config.GetString("db_socket"));
+    /// <summary>From a config's <c>db_host</c>, <c>db_port</c> and <c>db_socket</c>, each possibly unset.</summary>
+    public static DbEndpoint From(DbKind kind, string? host, int? port, string? socket) => new(
+        kind, host ?? "127.0.0.1", port ?? kind.DefaultPort(), string.IsNullOrWhiteSpace(socket) ? null : socket);
 
     public string Describe => Socket is null ? $"{Kind.ConfigName()} at {Host}:{Port}" : $"{Kind.ConfigName()} at {Socket}";
 

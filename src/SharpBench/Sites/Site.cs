@@ -26,7 +26,7 @@ public sealed class Site(string name, string path, SiteConfig config, Apps.HostS
             return DbConnectionInfo.Sqlite(DbConnectionInfo.SqlitePath(sitePath, dbName));
         var user = config.GetString("db_user") ?? dbName;
         var password = config.GetString("db_password") ?? "";
-        return DbConnectionInfo.Server(DbEndpoint.FromConfig(config, kind), user, password, dbName);
+        return DbConnectionInfo.Server(config.DbEndpoint(kind), user, password, dbName);
     }
 
     public Task<Database> OpenDatabaseAsync(CancellationToken ct = default) => Database.OpenAsync(Connection, ct);

@@ -39,7 +39,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         }
         else
         {
-            var fromCommon = DbEndpoint.FromConfig(commonConfig, kind);
+            var fromCommon = commonConfig.DbEndpoint(kind);
             var endpoint = new DbEndpoint(kind, o.DbHost ?? fromCommon.Host, o.DbPort ?? fromCommon.Port, o.DbSocket ?? fromCommon.Socket);
             var rootUser = o.RootUser ?? (kind == DbKind.Postgres ? commonConfig.GetString("root_login") ?? "postgres" : "root");
             var rootPassword = o.RootPassword ?? commonConfig.GetString("root_password")
@@ -165,7 +165,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         var dbName = config.GetString("db_name") ?? throw new BenchException($"Site {site} has no db_name in its config.");
         if (kind != DbKind.Sqlite)
         {
-            var endpoint = DbEndpoint.FromConfig(config, kind);
+            var endpoint = config.DbEndpoint(kind);
             var user = rootUser ?? (kind == DbKind.Postgres ? config.GetString("root_login") ?? "postgres" : "root");
             var password = rootPassword ?? config.GetString("root_password")
                 ?? throw new BenchException($"A database root password is needed to drop {dbName} on {endpoint.Describe}: pass --db-root-password or set root_password.");

@@ -25,6 +25,8 @@ public sealed class MaintenanceWorkerTests
         MaintenanceMode.Set(bench.Bench, site.Name, true);
         // Also for read-only mode: a job writes, so it waits there too.
         ConfigFile.Update(Path.Combine(site.Path, Bench.SiteConfigFile), c => c["allow_reads_during_maintenance"] = 1);
+        // A process sees another's config change within the site registry's recheck interval.
+        await Task.Delay(SiteRegistry.RecheckInterval + TimeSpan.FromMilliseconds(200));
 
         var running = new JobExecutor(bench.Sites, NullLogger.Instance).RunAsync(taken, CancellationToken.None);
         await Task.Delay(JobExecutor.MaintenancePoll * 2.5);
