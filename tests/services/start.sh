@@ -361,6 +361,16 @@ check_nginx
 # env.sh: written to a temp file and renamed, so a reader never sees half a file.
 # ---------------------------------------------------------------------------------------
 ENV_FILE=$SB_SERVICES_DIR/env.sh
+# A server reused from another services folder (it already answered on its port) has its socket
+# there, not here: ask the server where it listens.
+if [[ ! -S $MARIADB_SOCKET ]]; then
+    MARIADB_SOCKET=$(mariadb --no-defaults -h 127.0.0.1 -P "$SB_MARIADB_PORT" -uroot -p"$MARIADB_ROOT_PASSWORD" -N -e 'SELECT @@socket' 2>/dev/null || echo "$MARIADB_SOCKET")
+fi
+POSTGRES_SOCKET_DIR=$POSTGRES_DIR/run
+if [[ ! -S $POSTGRES_SOCKET_DIR/.s.PGSQL.$SB_POSTGRES_PORT ]]; then
+    POSTGRES_SOCKET_DIR=$(PGPASSWORD=$POSTGRES_ROOT_PASSWORD psql -X -h 127.0.0.1 -p "$SB_POSTGRES_PORT" -U postgres -d postgres -Atc 'SHOW unix_socket_directories' 2>/dev/null | cut -d, -f1 || echo "$POSTGRES_SOCKET_DIR")
+    POSTGRES_SOCKET_DIR=${POSTGRES_SOCKET_DIR:-$POSTGRES_DIR/run}
+fi
 {
     echo "# Written by tests/services/start.sh; source it to reach the test services."
     for var in SB_SERVICES_DIR \
@@ -373,7 +383,7 @@ ENV_FILE=$SB_SERVICES_DIR/env.sh
             SB_MARIADB_ROOT_PASSWORD) value=$MARIADB_ROOT_PASSWORD ;;
             SB_MARIADB_SOCKET) value=$MARIADB_SOCKET ;;
             SB_POSTGRES_ROOT_USER) value=postgres ;;
-            SB_POSTGRES_SOCKET_DIR) value=$POSTGRES_DIR/run ;;
+            SB_POSTGRES_SOCKET_DIR) value=$POSTGRES_SOCKET_DIR ;;
             SB_POSTGRES_ROOT_PASSWORD) value=$POSTGRES_ROOT_PASSWORD ;;
             SB_REDIS_QUEUE) value=redis://127.0.0.1:$SB_REDIS_QUEUE_PORT ;;
             SB_REDIS_CACHE) value=redis://127.0.0.1:$SB_REDIS_CACHE_PORT ;;
