@@ -134,6 +134,8 @@ public sealed class RedisOutageTests
         {
             await redis.StopAsync();
             bench.Bench.UpdateCommonConfig(c => c["redis_queue_timeout"] = bound);
+            // The site registry sees a config change within its recheck interval.
+            await Task.Delay(SiteRegistry.RecheckInterval + TimeSpan.FromMilliseconds(200));
             await redis.StartAsync();
             await using var ctx = bench.Context(bench.Sites.Find(site.Name)!);
             var sw = Stopwatch.StartNew();
