@@ -22,11 +22,12 @@ trap 'dc down -v --remove-orphans -t 5 >/dev/null 2>&1 || true' EXIT
 dc down -v --remove-orphans >/dev/null 2>&1 || true
 
 size=$(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f", $1/1e6}')
+images/health-times.sh record sbbench-containers "$out/health-events"
 start=$(date +%s.%N)
 dc up -d --wait >"$out/up.log" 2>&1
 healthy=$(echo "$(date +%s.%N) - $start" | bc)
 # Each container's own start to its first healthy probe (the image's goal: 5 s for every role).
-images/health-times.sh sbbench-containers "$start" | sed 's/sbbench-containers-//; s/-1 / /' >"$out/start-to-healthy.txt"
+images/health-times.sh report "$out/health-events" | sed 's/sbbench-containers-//; s/-1 / /' >"$out/start-to-healthy.txt"
 dc exec -T backend bench new-site bench.localhost --db-root-password 123 --admin-password admin >"$out/new-site.log" 2>&1
 site=(-H 'Host: bench.localhost')
 for _ in $(seq 20); do curl -fsS "${site[@]}" -o /dev/null "http://127.0.0.1:$port/api/method/ping" && break; sleep 0.5; done

@@ -14,7 +14,6 @@ stack_env() {
 
 up_wait() {
   local start=$SECONDS
-  UP_SINCE=$(date +%s)
   dc up -d --wait --wait-timeout 180 2>&1 | tail -5
   local rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] && echo "every service healthy $((SECONDS - start)) s after up"
@@ -26,7 +25,7 @@ up_wait() {
 HEALTHY_WITHIN=5
 healthy_within() {
   local times rc
-  times=$(images/health-times.sh "$P" "$UP_SINCE" "$HEALTHY_WITHIN" "${ROLES[@]}" frontend)
+  times=$(images/health-times.sh report "$work/health-events" "$HEALTHY_WITHIN" "${ROLES[@]}" frontend)
   rc=$?
   echo "start to healthy (s): $(echo "$times" | sed "s/^$P-//; s/-[0-9]* / /" | tr '\n' ' ')"
   return "$rc"
@@ -303,6 +302,7 @@ run_mariadb_stack() {
     "a job enqueued over the API finishes on queue-short" "docker kill of a worker mid-job loses no job" "the scheduler ticks"
     "restart backend, down and up keep sites and documents" "bench --site all backup --with-files, then restore into a new site"
     "healthchecks stat heartbeat files, no probe starts bench" "redis-queue stopped: queue-short unhealthy, healthy again after")
+  images/health-times.sh record "$P" "$work/health-events"  # here: each check runs in a subshell
   check "mariadb stack: up -d --wait" up_wait || { skip_checks "the stack did not come up" "mariadb stack: bench new-site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: every role healthy within ${HEALTHY_WITHIN} s of its container starting" healthy_within
   check "mariadb stack: bench new-site (docker compose exec backend)" new_site --db-root-password 123 || { skip_checks "no site" "${rest[@]/#/mariadb stack: }"; return; }
