@@ -22,6 +22,7 @@ up_wait() {
 
 # The image's goal: every long-running role healthy within 5 s of its container starting, from
 # the engine's events (container start to its first healthy probe; the first probe runs 2 s in).
+# Printed for the record; benchmarks/containers.sh measures it.
 HEALTHY_WITHIN=5
 healthy_within() {
   local times rc
@@ -304,7 +305,9 @@ run_mariadb_stack() {
     "healthchecks stat heartbeat files, no probe starts bench" "redis-queue stopped: queue-short unhealthy, healthy again after")
   images/health-times.sh record "$P" "$work/health-events"  # here: each check runs in a subshell
   check "mariadb stack: up -d --wait" up_wait || { skip_checks "the stack did not come up" "mariadb stack: bench new-site" "${rest[@]/#/mariadb stack: }"; return; }
-  check "mariadb stack: every role healthy within ${HEALTHY_WITHIN} s of its container starting" healthy_within
+  # A speed goal, reported and not asserted (the brief: speed lives in benchmarks, where
+  # benchmarks/containers.sh records it); a slow start on a busy CI machine is not a failure.
+  healthy_within || echo "note: a role took over the ${HEALTHY_WITHIN} s goal from container start to healthy"
   check "mariadb stack: bench new-site (docker compose exec backend)" new_site --db-root-password 123 || { skip_checks "no site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: connections of every backend container" connections
   check "mariadb stack: / and /api/method/ping" root_and_ping
