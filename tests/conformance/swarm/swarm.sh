@@ -26,14 +26,26 @@ redis_q() { docker exec "$(one_task redis-queue)" redis-cli "$@"; }
 sql() { docker exec "$(one_task db)" mariadb -uroot "-p$DBPW" -N -B -e "$1"; }
 epoch_ms() { date +%s%3N; }
 
+# service_logs SERVICE [docker logs options]: the logs of each container the service ran, live or
+# dead (swarm keeps a few dead tasks per slot). Not `docker service logs`: on this engine it hung
+# for minutes, without a byte, once tasks of the service had been killed.
+service_logs() {
+  local s=$1 c
+  shift
+  for c in $(docker ps -aq --filter "label=com.docker.swarm.service.name=${STACK}_$s"); do
+    timeout 20 docker logs "$@" "$c" 2>&1
+  done
+}
+
 # On a failed check: the stack's tasks and the last log lines of each service.
 show_logs() {
   echo "# --- docker stack ps $STACK (not running)"
   docker stack ps "$STACK" --filter desired-state=shutdown --format '{{.Name}} {{.CurrentState}} {{.Error}}' 2>&1 | head -20 | sed 's/^/#   /'
   local s
-  for s in $(docker stack services "$STACK" --format '{{.Name}}' 2>/dev/null); do
-    echo "# --- $s: last 8 lines"
-    docker service logs --tail 8 --no-task-ids "$s" 2>&1 | cut -c1-300 | sed 's/^/#   /'
+  local c
+  for c in $(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK"); do
+    echo "# --- $(docker inspect -f '{{.Name}} {{.State.Status}}' "$c" | cut -c2-): last 8 lines"
+    timeout 20 docker logs --tail 8 "$c" 2>&1 | cut -c1-300 | sed 's/^/#   /'
   done
 }
 
@@ -108,7 +120,7 @@ deploy_stack() {
     state=$(service_state new-site)
     case "$state" in
       Complete*) break ;;
-      Failed* | Rejected*) echo "new-site: $state"; docker service logs --tail 20 "${STACK}_new-site" 2>&1; return 1 ;;
+      Failed* | Rejected*) echo "new-site: $state"; service_logs new-site --tail 20; return 1 ;;
     esac
     [ $SECONDS -lt $deadline ] || { echo "new-site not complete after 420 s: $state"; return 1; }
     sleep 2
@@ -195,7 +207,7 @@ jobs_under_kills() {
   local sid prefix="kill$RANDOM" got n d kills=0 at="" victim start since reclaimed
   sid=$(login)
   [ -n "$sid" ] || { echo "login failed"; return 1; }
-  since=$(date -u +%Y-%m-%dT%H:%M:%S)
+  since=$(date +%s)
   start=$SECONDS
   web -f -b "sid=$sid" -H 'Content-Type: application/json' -d "{\"prefix\":\"$prefix\",\"count\":$JOBS,\"queue\":\"short\"}" \
     /api/method/sb_stack_check.enqueue_many >/dev/null || { echo "enqueue_many failed"; return 1; }
@@ -224,7 +236,7 @@ jobs_under_kills() {
   got=$(rows "$prefix")
   n=$(echo "$got" | awk '{print $1}')
   d=$(echo "$got" | awk '{print $2}')
-  reclaimed=$( (docker service logs --since "$since" --no-task-ids "${STACK}_queue-short"; docker service logs --since "$since" --no-task-ids "${STACK}_queue-long") 2>&1 |
+  reclaimed=$( (service_logs queue-short --since "$since"; service_logs queue-long --since "$since") |
     grep -c 'sb_stack_check.count .* was left by a worker that stopped')
   echo "rows $n, distinct $d: lost $((JOBS - d)), run twice $((n - d)); $reclaimed jobs taken over from killed workers ($((SECONDS - start)) s)"
   [ "$kills" -ge 3 ] || { echo "only $kills kills while jobs remained (at least 3 wanted)"; return 1; }
@@ -235,7 +247,7 @@ jobs_under_kills() {
 
 # Every "queued <tick job>" line of every scheduler task, old and new, with docker's timestamp.
 tick_queueings() {
-  docker service logs --timestamps --no-task-ids "${STACK}_scheduler" 2>/dev/null | grep -i 'queued' | grep -i 'sb_stack_check.tick' |
+  service_logs scheduler --timestamps | grep -i 'queued' | grep -i 'sb_stack_check.tick' |
     grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z' | sort
 }
 
@@ -274,7 +286,7 @@ rolling_update() {
   printf 'function delay()\n  return 10\nend\n' >"$work/steady.lua"
   wrk -t1 -c4 -d300s --timeout 10s -s "$work/steady.lua" -H "Host: $SITE" "http://127.0.0.1:$PORT/api/method/ping" >"$work/wrk.txt" 2>&1 &
   local wrk_pid=$! start=$SECONDS since
-  since=$(date -u +%Y-%m-%dT%H:%M:%S)
+  since=$(date +%s)
   sleep 3
   docker service update --quiet --detach=false --no-resolve-image --image "$ROLL_IMAGE" "${STACK}_backend" >"$work/update.log" 2>&1
   local rc=$?
@@ -290,7 +302,7 @@ rolling_update() {
   errors=$(grep -E 'Socket errors' "$work/wrk.txt")
   # nginx logs each request it could not pass to a task (and then passed to another one).
   local retried max
-  retried=$(docker service logs --since "$since" --no-task-ids "${STACK}_frontend" 2>&1 | grep -c 'while connecting to upstream')
+  retried=$(service_logs frontend --since "$since" | grep -c 'while connecting to upstream')
   max=$(awk '$1 == "Latency" { print $4 }' "$work/wrk.txt")
   echo "update $state in $((SECONDS - start - 6)) s; backend tasks now run $images; $requests requests through the frontend, ${bad:-0} non-2xx${errors:+, $errors}; slowest $max; nginx moved $retried to another task"
   local ok=1
@@ -301,9 +313,9 @@ rolling_update() {
   [ "$ok" = 1 ] && return 0
   echo "# wrk:"; sed 's/^/#   /' "$work/wrk.txt"
   echo "# the frontend's log since the update began (errors):"
-  docker service logs --since "$since" --no-task-ids "${STACK}_frontend" 2>&1 | grep -E '\[(error|warn|crit)\]| 5[0-9][0-9] ' | tail -20 | cut -c1-300
+  service_logs frontend --since "$since" | grep -E '\[(error|warn|crit)\]| 5[0-9][0-9] ' | tail -20 | cut -c1-300
   echo "# the backend's log since the update began:"
-  docker service logs --since "$since" --timestamps "${STACK}_backend" 2>&1 | grep -vE 'Request (starting|finished)' | tail -30 | cut -c1-300
+  service_logs backend --since "$since" --timestamps | grep -vE 'Request (starting|finished)' | tail -30 | cut -c1-300
   return 1
 }
 
