@@ -47,7 +47,9 @@ summary() {
 }
 
 # Tags of this suite's own: other suites and engineers rebuild the shared :latest tags meanwhile.
-PRODUCT_IMAGE=sharpbench/sharpbench:latest
+# SB_SWARM_IMAGE names another product image (one built from this checkout under its own tag,
+# when the shared :latest is someone else's build).
+PRODUCT_IMAGE=${SB_SWARM_IMAGE:-sharpbench/sharpbench:latest}
 IMAGE=sharpbench-swarm/sharpbench:test
 TEST_IMAGE=sharpbench-swarm/stack-check:test
 ROLL_IMAGE=sharpbench-swarm/stack-check:roll
