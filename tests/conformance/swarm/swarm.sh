@@ -338,9 +338,10 @@ scale_queue_short() {
   recall
   docker service scale -d=false "${STACK}_queue-long=0" "${STACK}_queue-short=1" >/dev/null 2>&1 || return 1
   local one four
-  # Jobs that wait 50 ms, like a call to another service: a replica's two slots are busy waiting,
-  # not computing, so more replicas drain faster even on two cores (CPU-bound no-op jobs stop
-  # scaling at the second core: benchmarks/swarm-scale.sh measures those).
+  # Jobs that wait 50 ms, like a call to another service: a replica (one job at a time, as an RQ
+  # worker) mostly waits, not computes, so more replicas drain faster even on two cores. No-op
+  # jobs do not scale here: one worker takes them in batches as fast as Redis and the two cores
+  # allow (benchmarks/swarm-scale.sh measures those).
   one=$(drain 300 50) || return 1
   docker service scale -d=false "${STACK}_queue-short=4" >/dev/null 2>&1 || return 1
   [ "$(replicas queue-short)" = 4/4 ] || { echo "queue-short is $(replicas queue-short)"; return 1; }
