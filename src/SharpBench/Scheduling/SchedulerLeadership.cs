@@ -33,7 +33,7 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
     private string? _lastHolder;
     private TimeSpan? _holderExpiresIn;
 
-    /// <summary>How long a margin a standby leaves after the holder's key should have expired.</summary>
+    /// <summary>The margin a standby leaves after the holder's key should have expired.</summary>
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMilliseconds(25);
 
     /// <summary>The Redis key of a bench's scheduler lock, next to the bench's job keys.</summary>
