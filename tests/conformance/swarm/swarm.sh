@@ -165,8 +165,10 @@ kill_scheduler_leader() {
   KILL_EPOCH=$(date +%s)
   keep KILL_EPOCH "$KILL_EPOCH"
   local t0 now next=""
-  t0=$(epoch_ms)
   docker kill "$victim" >/dev/null || return 1
+  # From the kill's return: the leader renews its lock until it is dead (docker kill itself took
+  # up to 0.3 s on a busy machine).
+  t0=$(epoch_ms)
   while :; do
     next=$(leader)
     [ -n "$next" ] && [ "$next" != "$owner" ] && break
