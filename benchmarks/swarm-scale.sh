@@ -24,6 +24,7 @@ DURATION=${DURATION:-15}
 JOBS_N=${JOBS_N:-3000}
 
 docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 || { echo "run tests/conformance/swarm/run.sh once first (it builds $TEST_IMAGE)"; exit 1; }
+echo "# $(date -u +%FT%TZ), load average before the deploy: $(cut -d' ' -f1-3 /proc/loadavg)"
 join_swarm || exit 1
 deploy_stack >"$work/deploy.log" 2>&1 || { cat "$work/deploy.log"; exit 1; }
 sid=$(login)
@@ -65,3 +66,5 @@ echo "# memory per replica (docker stats, after the runs above)"
 for s in backend websocket frontend queue-short scheduler db redis-queue; do
   echo "- $s: $(mem "$s")"
 done
+echo
+echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,7 +8,8 @@ namespace SharpBench.Scheduling;
 /// One active scheduler per bench: replicas compete for a Redis key holding the leader's id
 /// (SET NX PX); the leader renews it (compare-and-renew in Lua) every third of the lease. A
 /// leader that cannot renew stops scheduling before its lease runs out, so two schedulers never
-/// run at once, and a dead leader's key expires so a standby takes over within one lease.
+/// run at once, and a dead leader's key expires so a standby takes over within one lease: a
+/// standby asks again when the key expires, not a third of a lease later.
 /// Every refresh also writes this host's heartbeat (<see cref="HeartbeatKeyFor"/>), leader or
 /// standby, which <c>bench health scheduler</c> reads as the container's healthcheck.
 /// </summary>
@@ -30,6 +31,10 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
 
     private long _leaderUntil;
     private string? _lastHolder;
+    private TimeSpan? _holderExpiresIn;
+
+    /// <summary>The margin a standby leaves after the holder's key should have expired.</summary>
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMilliseconds(25);
 
     /// <summary>The Redis key of a bench's scheduler lock, next to the bench's job keys.</summary>
     public static string KeyFor(string benchId) => "sb:" + benchId + ":scheduler:leader";
@@ -58,6 +63,7 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
         var started = Stopwatch.GetTimestamp();
         var leaseMs = (long)lease.TotalMilliseconds;
         bool held;
+        _holderExpiresIn = null;
         if (IsLeader)
         {
             held = (long)await db.ScriptEvaluateAsync(RenewScript, [key], [Owner, leaseMs]) == 1;
@@ -75,6 +81,9 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
             else
             {
                 var holder = (string?)await db.StringGetAsync(key);
+                // A dead leader's key outlives it by up to one lease: the next try is due when it
+                // expires (a key gone meanwhile: at once).
+                _holderExpiresIn = holder is null ? TimeSpan.Zero : await db.KeyTimeToLiveAsync(key);
                 if (holder != _lastHolder)
                 {
                     SchedulerLog.StandingBy(logger, Owner, holder ?? "(none)");
@@ -99,16 +108,31 @@ public sealed class SchedulerLeadership(IConnectionMultiplexer redis, string key
         await Task.WhenAll(set, expire);
     }
 
+    /// <summary>
+    /// When to refresh next: a third of a lease, or for a standby as soon as the holder's key
+    /// expires when that is sooner (a leader that died is replaced within its lease, not a lease
+    /// and a third; the standby also beats the killed task's replacement to the lock).
+    /// </summary>
+    public TimeSpan NextRefresh
+    {
+        get
+        {
+            var period = lease / 3;
+            return _holderExpiresIn is { } left && left + ExpiryMargin < period ? left + ExpiryMargin : period;
+        }
+    }
+
     /// <summary>Keeps refreshing until cancelled, then gives the lock up so a standby need not wait for the lease.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var period = lease / 3;
         while (!ct.IsCancellationRequested)
         {
+            var period = lease / 3;
             try
             {
                 await RefreshAsync();
                 Heartbeated?.Invoke();
+                period = NextRefresh;
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
