@@ -296,7 +296,7 @@ run_mariadb_stack() {
   check "mariadb stack: connections of every backend container" connections
   check "mariadb stack: / and /api/method/ping" root_and_ping
   check "mariadb stack: an asset from the image" asset
-  if [ "$TEST_IMAGE" = "$APPS_IMAGE" ]; then
+  if [ "$TEST_IMAGE" = "$CUSTOM_IMAGE_CHECK" ]; then
     check "mariadb stack: the apps.json app's method answers through the frontend" app_method
     check "mariadb stack: the apps.json app's asset through the frontend" app_asset
   fi
