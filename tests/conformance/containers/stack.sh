@@ -22,8 +22,12 @@ up_wait() {
 
 # --------------------------------------------------------------------- the checks themselves
 
+# The site installs the image's apps by name, as Frappe's new-site: the tests' sb_stack_check
+# (its scheduler event) and, in the custom image, library_management.
 new_site() {
-  dc exec -T backend bench new-site "$SITE" "$@" --admin-password admin --enable-scheduler 2>&1 | tail -3
+  local apps=(--install-app sb_stack_check)
+  [ "$TEST_IMAGE" = "$CUSTOM_IMAGE_CHECK" ] && apps+=(--install-app library_management)
+  dc exec -T backend bench new-site "$SITE" "$@" "${apps[@]}" --admin-password admin --enable-scheduler 2>&1 | tail -3
   [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
   # The backend re-reads a site it found missing within a second (the frontend's healthcheck
   # asks for this very host every 2 s).
