@@ -1,6 +1,7 @@
 using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Scheduling;
+using SharpBench.Sites;
 using SharpBench.Tests.Jobs;
 using SharpBench.Tests.Support;
 
