@@ -20,6 +20,18 @@ up_wait() {
   return "$rc"
 }
 
+# The image's goal: every long-running role healthy within 5 s of its container starting, from
+# the engine's events (container start to its first healthy probe; the first probe runs 2 s in).
+# Printed for the record; benchmarks/containers.sh measures it.
+HEALTHY_WITHIN=5
+healthy_within() {
+  local times rc
+  times=$(images/health-times.sh report "$work/health-events" "$HEALTHY_WITHIN" "${ROLES[@]}" frontend)
+  rc=$?
+  echo "start to healthy (s): $(echo "$times" | sed "s/^$P-//; s/-[0-9]* / /" | tr '\n' ' ')"
+  return "$rc"
+}
+
 # --------------------------------------------------------------------- the checks themselves
 
 # The site installs the image's apps by name, as Frappe's new-site: the tests' sb_stack_check
@@ -295,7 +307,11 @@ run_mariadb_stack() {
     "a job enqueued over the API finishes on queue-short" "docker kill of a worker mid-job loses no job" "the scheduler ticks"
     "restart backend, down and up keep sites and documents" "bench --site all backup --with-files, then restore into a new site"
     "healthchecks stat heartbeat files, no probe starts bench" "redis-queue stopped: queue-short unhealthy, healthy again after")
+  images/health-times.sh record "$P" "$work/health-events"  # here: each check runs in a subshell
   check "mariadb stack: up -d --wait" up_wait || { skip_checks "the stack did not come up" "mariadb stack: bench new-site" "${rest[@]/#/mariadb stack: }"; return; }
+  # A speed goal, reported and not asserted (the brief: speed lives in benchmarks, where
+  # benchmarks/containers.sh records it); a slow start on a busy CI machine is not a failure.
+  healthy_within || echo "note: a role took over the ${HEALTHY_WITHIN} s goal from container start to healthy"
   check "mariadb stack: bench new-site (docker compose exec backend)" new_site --db-root-password 123 || { skip_checks "no site" "${rest[@]/#/mariadb stack: }"; return; }
   check "mariadb stack: connections of every backend container" connections
   check "mariadb stack: / and /api/method/ping" root_and_ping
