@@ -19,9 +19,10 @@ public static class NewSiteCommand
         var setDefault = new Option<bool>("--set-default") { Description = "Make this the bench's default site" };
         var force = new Option<bool>("--force") { Description = "Reinstall over an existing site (its database is dropped and recreated)" };
         var enableScheduler = new Option<bool>("--enable-scheduler") { Description = "Start with the scheduler enabled (otherwise run enable-scheduler later, as in Frappe)" };
+        var installApp = new Option<string[]>("--install-app") { Description = "An app of the bench to install on the site besides frappe (repeat for more), as Frappe's", AllowMultipleArgumentsPerToken = false };
         var noSocket = new Option<bool>("--no-mariadb-socket") { Description = "Accepted for compatibility: the database user may always connect from any host" };
 
-        var command = new Command("new-site", "Create a site: its folder, config, database and core tables") { site, dbType, dbHost, dbPort, dbSocket, rootUser, rootPassword, adminPassword, setDefault, force, enableScheduler, noSocket };
+        var command = new Command("new-site", "Create a site: its folder, config, database, the core app and the --install-app apps") { site, dbType, dbHost, dbPort, dbSocket, rootUser, rootPassword, adminPassword, setDefault, force, enableScheduler, installApp, noSocket };
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
@@ -40,6 +41,7 @@ public static class NewSiteCommand
                 SetDefault = parse.GetValue(setDefault),
                 Force = parse.GetValue(force),
                 EnableScheduler = parse.GetValue(enableScheduler),
+                InstallApps = parse.GetValue(installApp) ?? [],
             };
             await Progress.RunAsync($"Creating site {name}", report => new SiteCreator(bench, report).CreateAsync(options, ct));
             return 0;

@@ -15,4 +15,10 @@ public sealed record NewSiteOptions(string Site, string AdminPassword)
     public bool SetDefault { get; init; }
     public bool Force { get; init; }
     public bool EnableScheduler { get; init; }
+
+    /// <summary>
+    /// Apps of the bench to install besides the core app (Frappe's repeatable <c>--install-app</c>),
+    /// after those of the common config's <c>install_apps</c>.
+    /// </summary>
+    public IReadOnlyList<string> InstallApps { get; init; } = [];
 }

@@ -25,6 +25,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
             throw new BenchException($"Site name {o.Site} is the name of an app.");
 
         var commonConfig = new SiteConfig(common);
+        var siteApps = SiteApps(apps.ForBench(bench), common, o.InstallApps);
         var kind = o.DbType ?? (commonConfig.GetString("db_host") is not null ? DbKinds.Parse(commonConfig.GetString("db_type")) : DbKind.Sqlite);
         var adminPassword = commonConfig.GetString("admin_password") ?? o.AdminPassword;
         var dbName = Secrets.DbName(o.Site);
@@ -84,14 +85,14 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
 
             await using (var db = await Database.OpenAsync(info, ct))
             {
-                await SiteInstaller.InstallAsync(db, apps.ForBench(bench), adminPassword, progress, ct);
-                // Every app of the bench is installed on a new site, its patches counted as done.
+                await SiteInstaller.InstallAsync(db, siteApps, adminPassword, progress, ct);
+                // The installed apps are recorded, their patches counted as done.
                 await db.BeginAsync(ct);
-                await InstalledApps.WriteAsync(db, apps.ForBench(bench).Select(a => a.Name), ct);
-                foreach (var app in apps.ForBench(bench))
+                await InstalledApps.WriteAsync(db, siteApps.Select(a => a.Name), ct);
+                foreach (var app in siteApps)
                     await PatchRunner.MarkAllExecutedAsync(db, app, ct);
                 await db.CommitAsync(ct);
-                foreach (var error in await SchedulerSetup.SyncJobsAsync(db, apps.ForBench(bench), progress, ct: ct))
+                foreach (var error in await SchedulerSetup.SyncJobsAsync(db, siteApps, progress, ct: ct))
                     progress("Error: " + error);
                 if (o.EnableScheduler)
                     await SchedulerState.SetEnabledAsync(db, true, ct);
@@ -102,7 +103,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
             ConfigFile.Write(Path.Combine(sitePath, Bench.SiteConfigFile), config);
             if (o.SetDefault)
                 bench.Use(o.Site);
-            await RunAfterInstallAsync(o.Site, ct);
+            await RunAfterInstallAsync(o.Site, siteApps, ct);
             progress($"Site {o.Site} created on {kind.ConfigName()}");
         }
         catch
@@ -112,10 +113,33 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         }
     }
 
-    /// <summary>The apps' <c>after_install</c> hooks, once the site resolves (its config is written).</summary>
-    private async Task RunAfterInstallAsync(string siteName, CancellationToken ct)
+    /// <summary>
+    /// The apps a new site gets, as Frappe's new-site: the core app, then the common config's
+    /// <c>install_apps</c>, then each <c>--install-app</c>, once each. An app that is not in the
+    /// bench stops new-site before anything is made.
+    /// </summary>
+    private static List<App> SiteApps(IReadOnlyList<App> benchApps, JsonObject common, IReadOnlyList<string> requested)
     {
-        var apps = new HostState(bench).Apps.ForBench(bench).Where(a => a is not FrappeApp).ToList();
+        var fromConfig = common["install_apps"] is JsonArray list ? list.Select(n => n?.ToString() ?? "") : [];
+        var names = new List<string> { Bench.CoreApp };
+        foreach (var name in fromConfig.Concat(requested))
+        {
+            if (!names.Contains(name))
+                names.Add(name);
+        }
+        var result = new List<App>();
+        foreach (var name in names)
+        {
+            result.Add(benchApps.FirstOrDefault(a => a.Name == name)
+                ?? throw new BenchException($"App {name} is not in this bench (sites/apps.txt: {string.Join(", ", benchApps.Select(a => a.Name))}): get it first with bench get-app URL|PATH. No site was created."));
+        }
+        return result;
+    }
+
+    /// <summary>The apps' <c>after_install</c> hooks, once the site resolves (its config is written).</summary>
+    private async Task RunAfterInstallAsync(string siteName, IReadOnlyList<App> siteApps, CancellationToken ct)
+    {
+        var apps = siteApps.Where(a => a is not FrappeApp).ToList();
         if (apps.Count == 0)
             return;
         var site = new SiteRegistry(bench).Find(siteName)!;

@@ -77,7 +77,7 @@ public sealed class AppLifecycleTests : IAsyncDisposable
             c["background_process_niceness"] = 1;
         });
         var site = TempBench.UniqueSite("app");
-        Assert.True((await BenchAsync(root, "new-site", site, "--admin-password", "admin")).ExitCode == 0, Output);
+        Assert.True((await BenchAsync(root, "new-site", site, "--admin-password", "admin", "--install-app", App)).ExitCode == 0, Output);
         Assert.Contains(App, (await BenchAsync(root, "--site", site, "list-apps")).Output, StringComparison.Ordinal);
 
         // Migrate twice: the second run changes nothing.

@@ -81,7 +81,8 @@ public sealed class JobBench : IAsyncDisposable
     public async Task<Site> CreateSiteAsync(DbKind kind = DbKind.Sqlite)
     {
         var name = $"j{Guid.NewGuid().ToString("N")[..10]}.localhost";
-        var options = Support.TestServices.SiteOptions(name, kind);
+        // The site installs the bench's test app, as a user names an app with --install-app.
+        var options = Support.TestServices.SiteOptions(name, kind) with { InstallApps = [TestApp.AppName] };
         await new SiteCreator(Bench, _ => { }).CreateAsync(options);
         var site = Sites.Find(name)!;
         if (kind != DbKind.Sqlite)

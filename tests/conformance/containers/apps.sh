@@ -1,10 +1,11 @@
-# The custom image from an apps.json (issue 15): images/layered/Containerfile built with the
+# The custom images from an apps.json (issue 15): images/custom and images/layered built with the
 # apps_json BuildKit secret naming apps/library_management by an HTTP git URL that carries a
-# token, layered on the suite's test image, so the stacks below run it with both apps. Then
-# proof that the token is in no build log line, history entry, label or file of the image.
+# token, on the suite's test image; the stacks below run the custom one with both apps. Then
+# proof, for each, that the token is in no build log line, history entry, label or file.
 # Sourced by run.sh.
 
-APPS_IMAGE=sharpbench-apps-check:test
+CUSTOM_IMAGE_CHECK=sb-custom-check:test
+LAYERED_IMAGE_CHECK=sb-layered-check:test
 # A token as a private repository's URL would carry; nothing serving the repository checks it.
 APPS_TOKEN="ghp_sbct$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
@@ -26,32 +27,52 @@ serve_app_repo() {
   printf '[{"url": "http://sb-ci:%s@%s:%s/library_management.git", "branch": "main"}]\n' "$APPS_TOKEN" "$APPS_GW" "$APPS_PORT" >"$work/apps.json"
 }
 
+# build_apps_image CONTAINERFILE IMAGE LOG BUILD-ARG...: the image from the apps.json secret, with
+# the app's build and asset in it.
 build_apps_image() {
-  local start=$SECONDS
-  # The layered builder's base: the SDK stage with the published bench and the framework feed.
+  local file=$1 image=$2 log=$3 start=$SECONDS rc
+  shift 3
+  kill -0 "$(cat "$work/http.pid" 2>/dev/null)" 2>/dev/null || { echo "the app's repository is not served (serve_app_repo)"; return 1; }
+  docker buildx build --load --progress plain -f "$file" --secret id=apps_json,src="$work/apps.json" \
+    "$@" --build-arg CACHE_BUST="$(date +%s)" -t "$image" . >"$log" 2>&1
+  rc=$?
+  [ $rc -eq 0 ] || { grep -v '^#[0-9]* sha256' "$log" | tail -30; return 1; }
+  docker run --rm --entrypoint sh "$image" -c 'test -f apps/library_management/bin/library_management.dll && test -f assets/library_management/js/library.js && grep -qx library_management sites/apps.txt' \
+    || { echo "the image lacks the app's build, its asset or its line in sites/apps.txt"; return 1; }
+  echo "$image built in $((SECONDS - start)) s; the log shows: $(grep -o 'Cloning http://\*\*\*@[^ ]*' "$log" | head -1)"
+}
+
+# images/custom: the production image under test (the test image) plus the app, compiled on the
+# SDK stand-in. The stacks run this image.
+build_custom_image() {
+  build_apps_image images/custom/Containerfile "$CUSTOM_IMAGE_CHECK" "$work/custom-build.log" \
+    --build-arg SHARPBENCH_IMAGE="$TEST_IMAGE"
+}
+
+# images/layered: the same app on the SDK stage image (bake target build, from this checkout;
+# its stages come from build-local.sh's cache) and the test image. Built and searched, not run:
+# the runtime side is the same as custom's.
+build_layered_image() {
   docker buildx bake -f docker-bake.hcl build --load >"$work/bake-build.log" 2>&1 || { tail -20 "$work/bake-build.log"; return 1; }
-  serve_app_repo || { echo "could not serve the app's repository"; return 1; }
-  docker buildx build --load --progress plain -f images/layered/Containerfile \
-    --secret id=apps_json,src="$work/apps.json" \
-    --build-arg BUILD_IMAGE=sharpbench/build:latest --build-arg SHARPBENCH_IMAGE="$TEST_IMAGE" \
-    --build-arg CACHE_BUST="$(date +%s)" -t "$APPS_IMAGE" . >"$work/apps-build.log" 2>&1
-  local rc=$?
-  kill "$(cat "$work/http.pid")" 2>/dev/null
-  [ $rc -eq 0 ] || { grep -v '^#[0-9]* sha256' "$work/apps-build.log" | tail -30; return 1; }
-  docker run --rm --entrypoint sh "$APPS_IMAGE" -c 'test -f apps/library_management/bin/library_management.dll && test -f assets/library_management/js/library.js' \
-    || { echo "the image lacks the app's build or its asset"; return 1; }
-  echo "$APPS_IMAGE built in $((SECONDS - start)) s (app cloned from http://***@$APPS_GW:$APPS_PORT)"
+  build_apps_image images/layered/Containerfile "$LAYERED_IMAGE_CHECK" "$work/layered-build.log" \
+    --build-arg BUILD_IMAGE=sharpbench/build:latest --build-arg SHARPBENCH_IMAGE="$TEST_IMAGE"
+}
+
+stop_app_repo() {
+  [ -f "$work/http.pid" ] && kill "$(cat "$work/http.pid")" 2>/dev/null
+  rm -f "$work/http.pid"
 }
 
 # The token must be nowhere: the build's log, the image's history (every RUN line), its config
-# and labels, and every file in it.
+# and labels, and every file in it. token_nowhere IMAGE LOG
 token_nowhere() {
-  grep -q "$APPS_TOKEN" "$work/apps-build.log" && { echo "the token is in the build log"; return 1; }
-  grep -q 'http://\*\*\*@' "$work/apps-build.log" || { echo "the build log never shows the redacted URL (did bench init print it?)"; return 1; }
-  docker history --no-trunc "$APPS_IMAGE" | grep -q "$APPS_TOKEN" && { echo "the token is in docker history"; return 1; }
-  docker image inspect "$APPS_IMAGE" | grep -q "$APPS_TOKEN" && { echo "the token is in the image's config or labels"; return 1; }
-  local found
-  found=$(docker run --rm --user 0 --entrypoint sh "$APPS_IMAGE" -c "grep -rlsF '$APPS_TOKEN' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -5")
+  local image=$1 log=$2 found
+  [ -s "$log" ] || { echo "no build log: the image was not built"; return 1; }
+  grep -q "$APPS_TOKEN" "$log" && { echo "the token is in the build log"; return 1; }
+  grep -q 'http://\*\*\*@' "$log" || { echo "the build log never shows the redacted URL (did bench init print it?)"; return 1; }
+  docker history --no-trunc "$image" | grep -q "$APPS_TOKEN" && { echo "the token is in docker history"; return 1; }
+  docker image inspect "$image" | grep -q "$APPS_TOKEN" && { echo "the token is in the image's config or labels"; return 1; }
+  found=$(docker run --rm --user 0 --entrypoint sh "$image" -c "grep -rlsF '$APPS_TOKEN' / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null | head -5")
   [ -z "$found" ] || { echo "the token is in: $found"; return 1; }
   echo "searched the build log, docker history, image config and the whole filesystem"
 }

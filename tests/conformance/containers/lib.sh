@@ -11,8 +11,9 @@ P="" PORT="" DC_ARGS=()
 note() { echo "# $*"; }
 
 # use_project NAME ENV_FILE PORT FILE...: later `dc` calls go to this project.
+# SB_CT_PROJECT_PREFIX replaces the names' "sbct-", for runs beside another on one engine.
 use_project() {
-  P=$1 ENVF=$2 PORT=$3
+  P=${SB_CT_PROJECT_PREFIX:-sbct-}${1#sbct-} ENVF=$2 PORT=$3
   shift 3
   DC_ARGS=(-p "$P" --env-file "$ENVF")
   for f in "$@"; do DC_ARGS+=(-f "$f"); done

@@ -21,6 +21,7 @@ source "$here/lib.sh"
 work=$(mktemp -d /tmp/sb-containers.XXXXXX)
 finish() {
   remove_projects
+  [ -f "$work/http.pid" ] && kill "$(cat "$work/http.pid")" 2>/dev/null
   rm -rf "$work"
 }
 trap finish EXIT
@@ -81,9 +82,15 @@ check "test image: the image plus the sb_stack_check app" build_test_image || su
 check "npm ci (socket.io-client)" npm_install || summary
 # shellcheck source=apps.sh
 source "$here/apps.sh"
-# The stacks run the custom image: the test image plus library_management from apps.json.
-check "custom image: images/layered from an apps.json secret (bench init --apps_path)" build_apps_image && TEST_IMAGE=$APPS_IMAGE
-check "custom image: the URL's token is in no log line, history entry, label or file" token_nowhere
+# The stacks run images/custom: the test image plus library_management from apps.json.
+serve_app_repo || echo "# could not serve the app's repository"
+check "custom image: images/custom from an apps.json secret (bench init --apps_path)" build_custom_image
+custom_built=$?
+check "custom image: the URL's token is in no log line, history entry, label or file" token_nowhere "$CUSTOM_IMAGE_CHECK" "$work/custom-build.log"
+check "layered image: images/layered from the same apps.json secret" build_layered_image
+check "layered image: the URL's token is in no log line, history entry, label or file" token_nowhere "$LAYERED_IMAGE_CHECK" "$work/layered-build.log"
+stop_app_repo
+[ "$custom_built" -eq 0 ] && TEST_IMAGE=$CUSTOM_IMAGE_CHECK
 
 source "$here/config.sh"
 source "$here/stack.sh"

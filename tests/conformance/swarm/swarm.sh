@@ -110,7 +110,7 @@ deploy_stack() {
   printf admin >"$work/admin-password"
   local start=$SECONDS
   CUSTOM_IMAGE=${TEST_IMAGE%:*} CUSTOM_TAG=${TEST_IMAGE##*:} DB_HOST=db DB_PORT=3306 \
-    REDIS_CACHE=redis-cache:6379 REDIS_QUEUE=redis-queue:6379 SITE_NAME=$SITE \
+    REDIS_CACHE=redis-cache:6379 REDIS_QUEUE=redis-queue:6379 SITE_NAME=$SITE INSTALL_APPS=sb_stack_check \
     DB_PASSWORD_FILE=$work/db-password ADMIN_PASSWORD_FILE=$work/admin-password \
     HTTP_PUBLISH_PORT=$PORT COMMON_CONFIG=$COMMON_CONFIG CONFIGURATOR_WAIT=600 \
     docker stack deploy --resolve-image never -c deploy/swarm/sharpbench.yaml -c deploy/swarm/services.yaml "$STACK" >"$work/deploy.log" 2>&1 \
