@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using SharpBench.Auth;
 using SharpBench.Data;
-using SharpBench.Http;
 using SharpBench.Sites;
 
-namespace SharpBench.Auth;
+namespace SharpBench.Http;
 
 /// <summary>
 /// Password login (frappe/auth.py, LoginManager): <c>usr</c>/<c>pwd</c> from the form, the failed-login lock,
