@@ -15,7 +15,7 @@ namespace SharpBench.Http;
 /// </summary>
 public static class WebServer
 {
-    private static IEnumerable<IWebModule> StandardModules() => [new ApiModule(), new Files.FilesModule(), new Desk.DeskModule()];
+    private static IEnumerable<IWebModule> StandardModules() => [new ApiModule(), new FilesModule(), new Desk.DeskModule()];
 
     /// <summary>
     /// Host options every role's web host uses. The content root is the program's folder, not

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using SharpBench.CoreApp;
-using SharpBench.Http;
+using SharpBench.Files;
 using SharpBench.Model;
 
-namespace SharpBench.Files;
+namespace SharpBench.Http;
 
 /// <summary>What a new File record says about itself, apart from its bytes.</summary>
 public sealed record NewFile(string? FileName, bool IsPrivate, string? Folder = null, string? AttachedToDocType = null, string? AttachedToName = null, string? AttachedToField = null);
