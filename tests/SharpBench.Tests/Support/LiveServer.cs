@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SharpBench.Data;
+using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Sites;
 

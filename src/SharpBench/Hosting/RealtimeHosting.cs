@@ -6,12 +6,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SharpBench.Http;
+using SharpBench.Realtime;
 using SharpBench.Realtime.Engine;
 using SharpBench.Realtime.Frappe;
 using SharpBench.Realtime.Publishing;
 using SharpBench.Sites;
 
-namespace SharpBench.Realtime;
+namespace SharpBench.Hosting;
 
 /// <summary>
 /// Puts the realtime server into an ASP.NET Core host: the standalone <c>bench socketio</c>
