@@ -12,7 +12,7 @@ internal static class V2DocTypes
         var ctx = request.Context;
         if (ctx.IsGuest)
             throw new PermissionError("");
-        request.Body["data"] = Desk.FormLoad.ToJson(await Meta.GetAsync(ctx, doctype, ct));
+        request.Body["data"] = DocTypeJson.Of(await Meta.GetAsync(ctx, doctype, ct));
     }
 
     /// <summary>
