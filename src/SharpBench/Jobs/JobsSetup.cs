@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Model;
+using SharpBench.Sites;
 
 namespace SharpBench.Jobs;
 
@@ -10,7 +12,7 @@ public static class JobsSetup
     public const string StopJobMethod = "frappe.core.doctype.rq_job.rq_job.stop_job";
     public const string RemoveFailedMethod = "frappe.core.doctype.rq_job.rq_job.remove_failed_jobs";
 
-    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    /// <summary>Called by the core app when a host loads it (<c>FrappeApp.OnLoad</c>).</summary>
     public static void Register(HostState host)
     {
         host.VirtualDocTypes.Register(new RqJobDocType());

@@ -1,6 +1,8 @@
 using System.Reflection;
 using NetArchTest.Rules;
 using SharpBench.Apps;
+using SharpBench.Install;
+using SharpBench.Sites;
 
 namespace SharpBench.Tests.Architecture;
 
@@ -22,7 +24,7 @@ public sealed class LayeringTests
         ("Sites", [Root + ".Sites"]),
         ("Context", [Root + ".FrappeContext"]),
         ("Metrics", [Root + ".Metrics"]),
-        ("Model", [Root + ".Model"]),
+        ("Model", [Root + ".Model", Root + ".Apps"]),
         ("Auth", [Root + ".Auth"]),
         ("Realtime", [Root + ".Realtime"]),
         ("Jobs", [Root + ".Jobs"]),
@@ -31,7 +33,7 @@ public sealed class LayeringTests
         ("Backups", [Root + ".Backups"]),
         ("Http", [Root + ".Http"]),
         ("Desk", [Root + ".Desk"]),
-        ("Apps", [Root + ".Apps", Root + ".CoreApp"]),
+        ("CoreApp", [Root + ".CoreApp", Root + ".Install"]),
         ("Hosting", [Root + ".Hosting"]),
     ];
 

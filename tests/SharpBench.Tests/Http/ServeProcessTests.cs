@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SharpBench.Data;
+using SharpBench.Model;
 using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Http;
@@ -50,7 +51,7 @@ public class ServeProcessTests
             var password = line.Split("Password:")[1].Trim().Split(' ')[0];
             var site = new SharpBench.Sites.SiteRegistry(bench.Bench).Find("site1.localhost")!;
             await using var db = await site.OpenDatabaseAsync();
-            Assert.True(await SharpBench.Sites.SiteInstaller.CheckPasswordAsync(db, "Administrator", password));
+            Assert.True(await SharpBench.Sites.UserPasswords.CheckPasswordAsync(db, "Administrator", password));
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Jobs;
 using SharpBench.Scheduling;

@@ -1,9 +1,10 @@
+using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Model;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 
-namespace SharpBench.Apps;
+namespace SharpBench.Install;
 
 /// <summary>
 /// <c>bench --site S install-app A</c> and <c>uninstall-app A</c>: what changes in one site when
