@@ -18,7 +18,7 @@ namespace SharpBench.Hosting;
 /// Puts the realtime server into an ASP.NET Core host: the standalone <c>bench socketio</c>
 /// role, or a module of <c>bench start</c> sharing the web port under <c>/socket.io</c>.
 /// </summary>
-public static class RealtimeHosting
+internal static class RealtimeHosting
 {
     /// <summary>Set to 1 to add the <c>/sharpbench-echo</c> namespace the protocol conformance tests drive.</summary>
     public const string EchoVariable = "SHARPBENCH_REALTIME_ECHO";

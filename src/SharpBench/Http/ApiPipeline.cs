@@ -11,7 +11,7 @@ namespace SharpBench.Http;
 /// otherwise (and on any error), the session's last-seen update, cookies, and the envelope.
 /// One per host (see <c>AddSharpBenchModel</c>); route handlers reach it through <see cref="RunAsync(HttpContext, Func{FrappeRequest, CancellationToken, Task})"/>.
 /// </summary>
-public sealed class ApiPipeline(ILoggerFactory loggers)
+internal sealed class ApiPipeline(ILoggerFactory loggers)
 {
     private readonly ILogger log = loggers.CreateLogger("SharpBench.Http");
 
