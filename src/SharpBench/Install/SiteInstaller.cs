@@ -27,7 +27,7 @@ public static class SiteInstaller
             await InsertIfMissingAsync(db, "tabRole", role, now, new() { ["role_name"] = role, ["desk_access"] = role == "Guest" ? 0 : 1 }, ct);
         await InsertUserAsync(db, "Administrator", "admin@example.com", "Administrator", "System User", ["Administrator"], now, ct);
         await InsertUserAsync(db, "Guest", "guest@example.com", "Guest", "Website User", ["Guest"], now, ct);
-        await SetPasswordAsync(db, "Administrator", adminPassword, ct);
+        await UserPasswords.SetPasswordAsync(db, "Administrator", adminPassword, ct);
         await db.CommitAsync(ct);
     }
 

@@ -49,9 +49,9 @@ public class ServeProcessTests
             lock (stdout) text = stdout.ToString();
             var line = text.Split('\n').Single(l => l.Contains("Password:"));
             var password = line.Split("Password:")[1].Trim().Split(' ')[0];
-            var site = new SharpBench.Sites.SiteRegistry(bench.Bench).Find("site1.localhost")!;
+            var site = SharpBench.CoreApp.BenchHost.Sites(bench.Bench).Find("site1.localhost")!;
             await using var db = await site.OpenDatabaseAsync();
-            Assert.True(await SharpBench.Sites.UserPasswords.CheckPasswordAsync(db, "Administrator", password));
+            Assert.True(await SharpBench.Model.UserPasswords.CheckPasswordAsync(db, "Administrator", password));
         }
         finally
         {
