@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SharpBench.Auth;
+using SharpBench.Http.V2;
 
 namespace SharpBench.Http;
 

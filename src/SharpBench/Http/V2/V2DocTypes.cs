@@ -1,7 +1,7 @@
 using SharpBench.Model;
 using SharpBench.Model.Queries;
 
-namespace SharpBench.Http;
+namespace SharpBench.Http.V2;
 
 /// <summary><c>/api/v2/doctype/&lt;DocType&gt;/meta</c> and <c>/count</c>.</summary>
 internal static class V2DocTypes
