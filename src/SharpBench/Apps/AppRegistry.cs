@@ -1,4 +1,3 @@
-using SharpBench.CoreApp;
 using SharpBench.Sites;
 
 namespace SharpBench.Apps;

@@ -1,5 +1,4 @@
 using SharpBench.Apps;
-using SharpBench.CoreApp;
 using SharpBench.Sites;
 
 namespace SharpBench.Backups;

@@ -1,4 +1,3 @@
-using SharpBench.CoreApp;
 using SharpBench.Model;
 
 namespace SharpBench.Realtime;

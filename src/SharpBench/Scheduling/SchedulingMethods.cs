@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
-using SharpBench.CoreApp;
 using SharpBench.Data;
 
 namespace SharpBench.Scheduling;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharpBench.Apps;
-using SharpBench.CoreApp;
 using SharpBench.Model;
 
 namespace SharpBench.Sites;

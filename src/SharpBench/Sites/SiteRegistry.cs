@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using SharpBench.CoreApp;
 
 namespace SharpBench.Sites;
 
