@@ -36,7 +36,7 @@ public sealed class TestApp : SharpBench.Apps.App
     /// <summary>One patch after the model sync, which throws while <see cref="Patches.Fail"/> is set.</summary>
     public override string? PatchesText => "[post_model_sync]\n" + Patches.Flaky + "\n";
 
-    public override SharpBench.Scheduling.SchedulerEvents SchedulerEvents { get; } = new()
+    public override SharpBench.Apps.SchedulerEvents SchedulerEvents { get; } = new()
     {
         ["hourly"] = [ScheduledMethods.Hourly],
         Cron = { ["* * * * *"] = [ScheduledMethods.CronTick] },

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using SharpBench.CoreApp;
 using SharpBench.Model;
 using SharpBench.Sites;
 
@@ -25,7 +26,7 @@ public static class AddUserCommand
         {
             var bench = CliContext.Bench();
             var siteName = CliContext.SingleSite(parse, bench);
-            var site = new SiteRegistry(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
+            var site = BenchHost.Sites(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
             var address = parse.GetValue(email)!.Trim();
             var values = new JsonObject
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpBench.Backups;
+using SharpBench.CoreApp;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -18,7 +19,7 @@ public static class BackupCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             var options = new BackupOptions
             {
                 WithFiles = parse.GetValue(withFiles),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;

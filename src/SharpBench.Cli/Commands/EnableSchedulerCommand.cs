@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.CoreApp;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 
@@ -14,7 +15,7 @@ public static class EnableSchedulerCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             foreach (var name in CliContext.SelectedSites(parse, bench))
             {
                 await SetAsync(registry, name, enable, ct);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -22,7 +23,7 @@ public static class ExecuteCommand
             var bench = CliContext.Bench();
             var siteName = CliContext.SingleSite(parse, bench);
             var name = parse.GetValue(method)!;
-            var site = new SiteRegistry(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
+            var site = BenchHost.Sites(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
             var registered = site.Host.Methods.Find(name) ?? throw new BenchException($"Method {name} is not registered (is its app in sites/apps.txt and under apps/?)");
             JsonObject arguments;
             try

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -14,7 +16,7 @@ public static class InstallAppCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             foreach (var name in CliContext.SelectedSites(parse, bench))
             {
                 var site = registry.Find(name) ?? throw new BenchException($"Site {name} does not exist");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -13,7 +14,7 @@ public static class ListAppsCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             var sites = CliContext.SelectedSites(parse, bench);
             foreach (var name in sites)
             {

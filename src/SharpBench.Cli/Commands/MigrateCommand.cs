@@ -1,4 +1,6 @@
 using System.CommandLine;
+using SharpBench.CoreApp;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -11,7 +13,7 @@ public static class MigrateCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             var errors = new List<string>();
             foreach (var name in CliContext.SelectedSites(parse, bench))
             {

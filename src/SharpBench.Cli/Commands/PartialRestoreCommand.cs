@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpBench.Backups;
+using SharpBench.Install;
 
 namespace SharpBench.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpBench.Backups;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.CoreApp;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 
@@ -19,7 +20,7 @@ public static class SchedulerCommand
         {
             var bench = CliContext.Bench();
             var name = CliContext.SingleSite(parse, bench);
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             var chosen = parse.GetValue(state)!;
             switch (chosen)
             {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using SharpBench.CoreApp;
+using SharpBench.Model;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -18,10 +20,10 @@ public static class SetAdminPasswordCommand
                 throw new BenchException("The password may not be empty.");
             foreach (var siteName in CliContext.SelectedSites(parse, bench))
             {
-                var site = new SiteRegistry(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
+                var site = BenchHost.Sites(bench).Find(siteName) ?? throw new BenchException($"Site {siteName} does not exist");
                 await using var db = await site.OpenDatabaseAsync(ct);
                 await db.BeginAsync(ct);
-                await SiteInstaller.SetPasswordAsync(db, "Administrator", pw, ct);
+                await UserPasswords.SetPasswordAsync(db, "Administrator", pw, ct);
                 await db.CommitAsync(ct);
                 Console.WriteLine($"Administrator password of {siteName} changed");
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SharpBench.Hosting;
 using SharpBench.Http;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.CoreApp;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 
@@ -17,7 +18,7 @@ public static class TriggerSchedulerEventCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = new SiteRegistry(bench);
+            var registry = BenchHost.Sites(bench);
             var eventName = parse.GetValue(method)!;
             var exit = 0;
             foreach (var name in CliContext.SelectedSites(parse, bench))

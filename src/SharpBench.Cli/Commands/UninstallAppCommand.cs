@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SharpBench.Apps;
 using SharpBench.Backups;
+using SharpBench.CoreApp;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -22,7 +24,7 @@ public static class UninstallAppCommand
             var bench = CliContext.Bench();
             var name = CliContext.SingleSite(parse, bench);
             var appName = parse.GetValue(app)!;
-            var site = new SiteRegistry(bench).Find(name) ?? throw new BenchException($"Site {name} does not exist");
+            var site = BenchHost.Sites(bench).Find(name) ?? throw new BenchException($"Site {name} does not exist");
             if (appName == Bench.CoreApp)
                 throw new BenchException($"The core app {Bench.CoreApp} cannot be uninstalled.");
             await using (var db = await site.OpenDatabaseAsync(ct))

@@ -1,6 +1,6 @@
 using System.Reflection;
 using SharpBench.Model;
-using SharpBench.Scheduling;
+using SharpBench.Sites;
 
 namespace SharpBench.Apps;
 
@@ -88,8 +88,8 @@ public abstract class App
 
     /// <summary>
     /// Called once when a host loads the app, after its attributed methods were registered: the
-    /// place to register delegates (<see cref="HostState.Methods"/>), process hooks
-    /// (<see cref="HostState.DocEvents"/>) and virtual DocTypes (<see cref="HostState.VirtualDocTypes"/>)
+    /// place to register delegates (<c>host.Methods</c>), process hooks
+    /// (<c>host.DocEvents</c>) and virtual DocTypes (<c>host.VirtualDocTypes</c>)
     /// into that host's registries, and nowhere else.
     /// </summary>
     public virtual void OnLoad(HostState host)
@@ -97,7 +97,7 @@ public abstract class App
     }
 
     /// <summary>Reads every embedded <c>*.json</c> resource of the app's assembly as a DocType.</summary>
-    protected static IEnumerable<DocTypeMeta> EmbeddedDocTypes(Assembly assembly, string prefix)
+    protected internal static IEnumerable<DocTypeMeta> EmbeddedDocTypes(Assembly assembly, string prefix)
     {
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {

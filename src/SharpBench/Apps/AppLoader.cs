@@ -36,7 +36,7 @@ public static class AppLoader
         var missing = new List<string>();
         foreach (var app in bench.Apps)
         {
-            if (app == FrappeApp.Instance.Name)
+            if (app == Bench.CoreApp)
                 continue;
             var path = AssemblyPath(bench, app);
             if (path is null)

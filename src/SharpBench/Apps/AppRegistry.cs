@@ -6,7 +6,8 @@ namespace SharpBench.Apps;
 /// The apps one host knows by name: the core app, then the bench's apps (sites/apps.txt) whose
 /// assemblies <see cref="AppLoader"/> loaded. Registering an app puts its attributed methods into
 /// the host's <see cref="MethodRegistry"/> and runs its <see cref="App.OnLoad"/>, so what an app
-/// declares reaches only the hosts that load it. One per host (<see cref="HostState.Apps"/>).
+/// declares reaches only the hosts that load it. One per host (<c>host.Apps</c>); the core app and the
+/// bench's apps are registered by <c>BenchHost.Load</c> (CoreApp).
 /// </summary>
 public sealed class AppRegistry
 {
@@ -15,11 +16,7 @@ public sealed class AppRegistry
     private readonly List<App> _order = [];
     private readonly Lock _gate = new();
 
-    internal AppRegistry(HostState host)
-    {
-        _host = host;
-        Register(FrappeApp.Instance);
-    }
+    internal AppRegistry(HostState host) => _host = host;
 
     /// <summary>Adds an app to this host: its methods, hooks and virtual DocTypes register into the host's registries.</summary>
     public void Register(App app)

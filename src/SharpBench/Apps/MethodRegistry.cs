@@ -14,7 +14,7 @@ public sealed record FrappeMethod(string Name, Func<FrappeContext, JsonObject, C
 /// The methods one host exposes to HTTP, jobs, hooks and the scheduler, looked up by dotted name:
 /// the core app's, those of the apps the host loaded (see <see cref="AppRegistry"/>), and the
 /// attributed methods of the program's own assemblies (<see cref="MethodDiscovery.ProgramMethods"/>).
-/// One per host (<see cref="HostState.Methods"/>), so two benches in one process never call each
+/// One per host (<c>host.Methods</c>), so two benches in one process never call each
 /// other's apps.
 /// </summary>
 public sealed class MethodRegistry

@@ -8,7 +8,7 @@ namespace SharpBench.Auth;
 /// database or Redis read for its session. A session ended here (logout, password change) is
 /// dropped at once; one ended in another process is dropped when that process announces it on
 /// the site's <c>redis_cache</c>, and in any case once the entry is <see cref="Ttl"/> old.
-/// One per host (<see cref="Apps.HostState.Sessions"/>).
+/// One per host (<c>host.Sessions</c>).
 /// </summary>
 public sealed class LocalSessionCache
 {

@@ -13,7 +13,7 @@ public static class ScheduledBackup
 {
     public const string Method = "frappe.utils.backups.scheduled_backup";
 
-    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    /// <summary>Called by the core app when a host loads it (<c>FrappeApp.OnLoad</c>).</summary>
     public static void Register(MethodRegistry methods) =>
         methods.Register(Method, async (ctx, _, ct) =>
         {

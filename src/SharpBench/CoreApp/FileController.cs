@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SharpBench.Files;
+using SharpBench.Http;
 using SharpBench.Model;
 
 namespace SharpBench.CoreApp;
@@ -12,9 +13,6 @@ namespace SharpBench.CoreApp;
 /// </summary>
 public sealed class FileController : DocumentController
 {
-    /// <summary>Context item marking URLs this unit of work wrote itself (so the caller owns the bytes).</summary>
-    internal const string WrittenKey = "files.written:";
-
     public override Task<string?> AutonameAsync(FrappeContext ctx, Document doc, CancellationToken ct)
     {
         if (doc.GetInt("is_folder") == 0)
@@ -66,7 +64,7 @@ public sealed class FileController : DocumentController
             throw new ValidationError($"File {url} does not exist", "IOError");
         doc.Set("is_private", url.StartsWith(SiteFiles.PrivatePrefix, StringComparison.Ordinal) ? 1 : 0);
         var changed = doc.IsNew || FieldValue.Text(doc.Original.GetValueOrDefault("file_url")) != url;
-        if (changed && !ctx.Items.ContainsKey(WrittenKey + url))
+        if (changed && !ctx.Items.ContainsKey(FileWriter.WrittenKey + url))
             await AdoptExistingAsync(ctx, doc, url, path);
     }
 

@@ -1,3 +1,4 @@
+using SharpBench.Install;
 using SharpBench.Model;
 
 namespace SharpBench.CoreApp;
@@ -10,7 +11,7 @@ internal sealed class RoleController : DocumentController
 {
     public override Task BeforeRenameAsync(FrappeContext ctx, Document doc, string oldName, string newName, CancellationToken ct)
     {
-        if (Sites.SiteInstaller.StandardRoles.Contains(oldName, StringComparer.Ordinal))
+        if (SiteInstaller.StandardRoles.Contains(oldName, StringComparer.Ordinal))
             throw new ValidationError("Standard roles cannot be renamed");
         return Task.CompletedTask;
     }

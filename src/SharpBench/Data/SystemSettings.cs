@@ -1,30 +1,18 @@
-using System.Globalization;
-
 namespace SharpBench.Data;
 
 /// <summary>
 /// The System Settings values the scheduler reads and writes. System Settings is a Single, so
-/// each value is a row of <c>tabSingles</c>, where Frappe keeps it too.
+/// each value is a row of <c>tabSingles</c> (read and written through <see cref="Singles"/>), where Frappe keeps it too.
 /// </summary>
 public static class SystemSettings
 {
     public const string DocType = "System Settings";
 
-    public static async Task<string?> GetAsync(Database db, string field, CancellationToken ct = default)
-    {
-        var d = db.Dialect;
-        var value = await db.ScalarAsync(
-            $"SELECT {d.Quote("value")} FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1",
-            [DocType, field], ct);
-        return value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
-    }
+    public static Task<string?> GetAsync(Database db, string field, CancellationToken ct = default) =>
+        Singles.GetAsync(db, DocType, field, ct);
 
-    public static async Task SetAsync(Database db, string field, string? value, CancellationToken ct = default)
-    {
-        var d = db.Dialect;
-        await db.ExecuteAsync($"DELETE FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("field")} = @p1", [DocType, field], ct);
-        await Rows.InsertAsync(db, "tabSingles", new Dictionary<string, object?> { ["doctype"] = DocType, ["field"] = field, ["value"] = value }, ct);
-    }
+    public static Task SetAsync(Database db, string field, string? value, CancellationToken ct = default) =>
+        Singles.SetAsync(db, DocType, field, value, ct);
 
     public static async Task<bool> SchedulerEnabledAsync(Database db, CancellationToken ct = default) =>
         await GetAsync(db, "enable_scheduler", ct) is { } v && v.Trim() is "1" or "true" or "True";

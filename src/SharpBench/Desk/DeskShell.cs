@@ -106,10 +106,10 @@ public static class DeskShell
         var name = doctypes.Select(d => (string?)d!["name"]).FirstOrDefault(n => n is not null && DeskRoutes.Slug(n) == slug);
         if (name is null || await Meta.FindAsync(context, name, ct) is not { } meta)
             return null;
-        var docs = new JsonArray { FormLoad.ToJson(meta) };
+        var docs = new JsonArray { DocTypeJson.Of(meta) };
         foreach (var table in meta.TableFields)
             if (await Meta.FindAsync(context, table.Options ?? "", ct) is { } child && !docs.Any(d => (string?)d!["name"] == child.Name))
-                docs.Add(FormLoad.ToJson(child));
+                docs.Add(DocTypeJson.Of(child));
         return docs;
     }
 

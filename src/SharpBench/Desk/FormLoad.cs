@@ -19,28 +19,15 @@ public static class FormLoad
         _ = withParent;
         _ = cachedTimestamp;
         var meta = await Meta.GetAsync(ctx, doctype, ct);
-        var docs = new JsonArray { ToJson(meta) };
+        var docs = new JsonArray { DocTypeJson.Of(meta) };
         foreach (var table in meta.TableFields)
             if (await Meta.FindAsync(ctx, table.Options ?? "", ct) is { } child && !docs.Any(d => (string?)d!["name"] == child.Name))
-                docs.Add(ToJson(child));
+                docs.Add(DocTypeJson.Of(child));
         if (FrappeRequest.Of(ctx) is { } request)
         {
             request.Body["docs"] = docs;
             return null;
         }
         return new JsonObject { ["docs"] = docs };
-    }
-
-    public static JsonObject ToJson(DocTypeMeta meta)
-    {
-        var node = (JsonObject)JsonSerializer.SerializeToNode(meta, DocTypeMeta.JsonOptions)!;
-        node["doctype"] = "DocType";
-        if (node["fields"] is JsonArray fields)
-            foreach (var f in fields.OfType<JsonObject>())
-                f["doctype"] = "DocField";
-        if (node["permissions"] is JsonArray perms)
-            foreach (var p in perms.OfType<JsonObject>())
-                p["doctype"] = "DocPerm";
-        return node;
     }
 }

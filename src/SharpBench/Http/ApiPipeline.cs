@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SharpBench.Auth;
+using SharpBench.Http.V2;
 
 namespace SharpBench.Http;
 
@@ -11,7 +12,7 @@ namespace SharpBench.Http;
 /// otherwise (and on any error), the session's last-seen update, cookies, and the envelope.
 /// One per host (see <c>AddSharpBenchModel</c>); route handlers reach it through <see cref="RunAsync(HttpContext, Func{FrappeRequest, CancellationToken, Task})"/>.
 /// </summary>
-public sealed class ApiPipeline(ILoggerFactory loggers)
+internal sealed class ApiPipeline(ILoggerFactory loggers)
 {
     private readonly ILogger log = loggers.CreateLogger("SharpBench.Http");
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using SharpBench.Http.V2;
 
 namespace SharpBench.Http;
 

@@ -23,7 +23,7 @@ public static class FormDict
     /// The form_dict; a multipart body's file parts are streamed to disk into <paramref name="files"/>
     /// (see <see cref="MultipartForm"/>), never held in memory.
     /// </summary>
-    public static async Task<JsonObject> ReadAsync(HttpRequest request, FormLimits limits, List<UploadedFile> files, CancellationToken ct)
+    internal static async Task<JsonObject> ReadAsync(HttpRequest request, FormLimits limits, List<UploadedFile> files, CancellationToken ct)
     {
         var maxBodyBytes = limits.MaxBodyBytes;
         var form = new JsonObject();

@@ -11,7 +11,7 @@ namespace SharpBench.Http;
 /// <c>max_form_memory_size</c>). A request without valid credentials gets the guest limits: small
 /// text parts, and no file parts at all unless System Settings lets guests upload.
 /// </summary>
-public sealed record FormLimits(long MaxBodyBytes, long MaxTextBytes, long MaxFileBytes, bool FilesAllowed, string? StagingFolder)
+internal sealed record FormLimits(long MaxBodyBytes, long MaxTextBytes, long MaxFileBytes, bool FilesAllowed, string? StagingFolder)
 {
     /// <summary>Werkzeug's default <c>max_form_memory_size</c>, and the most a guest's text parts may hold.</summary>
     public const long GuestTextBytes = 500_000;

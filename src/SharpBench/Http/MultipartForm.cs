@@ -14,7 +14,7 @@ namespace SharpBench.Http;
 /// disk (capped by <see cref="FormLimits.MaxFileBytes"/>, over it Frappe's 417
 /// MaxFileSizeReachedError). Nothing is buffered whole, and a part that fails leaves no file.
 /// </summary>
-public static class MultipartForm
+internal static class MultipartForm
 {
     private const int ChunkBytes = 64 * 1024;
 

@@ -10,7 +10,7 @@ namespace SharpBench.Http;
 /// ASP.NET Core's own request-timeout middleware answers only when the cancellation escapes the
 /// handler, which the API pipeline never lets happen.
 /// </summary>
-public static class RequestTimeout
+internal static class RequestTimeout
 {
     public static void Use(IApplicationBuilder app, TimeSpan limit) => app.Use(async (context, next) =>
     {

@@ -12,7 +12,7 @@ namespace SharpBench.Http;
 /// refused connection (docs/reliability.md, section 6). Every process sharing the port must set it
 /// and run as the same user.
 /// </summary>
-public static class ReusePort
+internal static class ReusePort
 {
     // SOL_SOCKET and SO_REUSEPORT on Linux; .NET names only SO_REUSEADDR.
     private const int SolSocket = 1;

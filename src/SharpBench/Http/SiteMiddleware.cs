@@ -9,7 +9,7 @@ namespace SharpBench.Http;
 /// Puts the request's <see cref="Site"/> on the context. An unknown site gets Frappe's plain
 /// HTML 404 (no JSON, no cookies, even under /api), before any handler runs.
 /// </summary>
-public sealed class SiteMiddleware(RequestDelegate next, SiteResolver resolver, ILogger<SiteMiddleware> log)
+internal sealed class SiteMiddleware(RequestDelegate next, SiteResolver resolver, ILogger<SiteMiddleware> log)
 {
     private static readonly object SiteKey = new();
 

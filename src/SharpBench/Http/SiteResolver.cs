@@ -8,7 +8,7 @@ namespace SharpBench.Http;
 /// header without its port; a local name (localhost, 127.0.0.1, ::1) that is not itself a site
 /// falls back to the bench's default site. Names are validated before any lookup.
 /// </summary>
-public sealed class SiteResolver(SiteRegistry sites)
+internal sealed class SiteResolver(SiteRegistry sites)
 {
     public const string SiteHeader = "X-Frappe-Site-Name";
 

@@ -16,7 +16,7 @@ namespace SharpBench.Http;
 /// right, hop by hop while the hop it came from is trusted, so the address is the one the
 /// nearest trusted proxy saw, never the first, client-written entry.
 /// </summary>
-public static class TrustedProxies
+internal static class TrustedProxies
 {
     public const string ConfigKey = "trusted_proxies";
 

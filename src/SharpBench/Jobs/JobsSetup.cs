@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
 using SharpBench.Model;
+using SharpBench.Sites;
 
 namespace SharpBench.Jobs;
 
@@ -13,7 +14,7 @@ public static class JobsSetup
     /// <summary>Ours (Frappe has no retry): runs a failed or canceled job again; returns the new job's name.</summary>
     internal const string RetryJobMethod = "sharpbench.jobs.retry_job";
 
-    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    /// <summary>Called by the core app when a host loads it (<c>FrappeApp.OnLoad</c>).</summary>
     public static void Register(HostState host)
     {
         host.VirtualDocTypes.Register(new RqJobDocType());

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SharpBench.Apps;
 using SharpBench.Model;
 
 namespace SharpBench.Jobs;

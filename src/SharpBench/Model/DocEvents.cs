@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SharpBench.Sites;
 
 namespace SharpBench.Model;
 
@@ -57,7 +58,7 @@ public static class DocEvents
 
 /// <summary>
 /// The controllers and <c>doc_events</c> hooks registered in code on one host (beside those its
-/// apps declare). One per host (<see cref="Apps.HostState.DocEvents"/>): two benches in one process
+/// apps declare). One per host (<c>host.DocEvents</c>): two benches in one process
 /// never run each other's hooks.
 /// </summary>
 public sealed class DocEventRegistry

@@ -13,7 +13,7 @@ namespace SharpBench.Model;
 public static class DocTypeRows
 {
     private static DocTypeMeta Core(string name) =>
-        FrappeApp.Instance.DocTypes().First(m => m.Name == name);
+        CoreDocTypes.All.First(m => m.Name == name);
 
     public static async Task<DocTypeMeta?> ReadAsync(Database db, string doctype, CancellationToken ct = default)
     {

@@ -27,7 +27,7 @@ public interface IVirtualDocType
 public sealed record VirtualListArgs(IReadOnlyDictionary<string, string> Filters, int Start, int PageLength);
 
 /// <summary>
-/// Providers of virtual DocTypes by name, on one host (<see cref="Apps.HostState.VirtualDocTypes"/>):
+/// Providers of virtual DocTypes by name, on one host (<c>host.VirtualDocTypes</c>):
 /// the core app registers RQ Job and RQ Worker, an app may register its own in <see cref="Apps.App.OnLoad"/>.
 /// </summary>
 public sealed class VirtualDocTypes

@@ -6,7 +6,7 @@ namespace SharpBench.Model;
 
 /// <summary>
 /// The DocType metas one host has read, per site (keyed by the site's database, so two site
-/// names on one database share it). One per host: <see cref="HostState.Meta"/>.
+/// names on one database share it). One per host: <c>host.Meta</c>.
 /// </summary>
 public sealed class MetaCache
 {

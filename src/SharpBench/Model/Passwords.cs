@@ -66,7 +66,7 @@ public static class Passwords
             if (doc.DocType == "User" && field == "new_password")
             {
                 var db = await ctx.DbAsync(ct);
-                await SiteInstaller.SetPasswordAsync(db, doc.Name!, plain, ct);
+                await UserPasswords.SetPasswordAsync(db, doc.Name!, plain, ct);
                 continue;
             }
             await SetAsync(ctx, doc.DocType, doc.Name!, field, plain, ct);

@@ -5,7 +5,7 @@ namespace SharpBench.Realtime;
 /// <summary>
 /// Frappe's <c>Document.notify_update</c>: every saved or deleted document announces itself
 /// (doc_update, list_update) after commit. The core app registers it in every host it loads into
-/// (<see cref="Apps.FrappeApp.OnLoad"/>), because in Frappe this is built into Document, not an
+/// (<c>FrappeApp.OnLoad</c>), because in Frappe this is built into Document, not an
 /// app hook a bench could forget to install.
 /// </summary>
 internal static class RealtimeDocEvents

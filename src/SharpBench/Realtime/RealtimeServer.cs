@@ -13,7 +13,7 @@ namespace SharpBench.Realtime;
 /// (open, with no handlers, as in Frappe) and whatever routes are added (Frappe's site
 /// namespaces), and delivery of published events to the connected clients.
 /// </summary>
-public sealed class RealtimeServer
+internal sealed class RealtimeServer
 {
     public RealtimeServer(EngineOptions options, ILoggerFactory logs)
     {
@@ -62,7 +62,7 @@ public sealed class RealtimeServer
     public void Shutdown() => Engine.CloseAll("server shutting down");
 }
 
-public static class RealtimeApplicationExtensions
+internal static class RealtimeApplicationExtensions
 {
     /// <summary>WebSockets without a keep-alive of their own: Engine.IO's ping is the heartbeat.</summary>
     public static void UseRealtimeWebSockets(this IApplicationBuilder app) =>

@@ -19,9 +19,10 @@ public sealed class SchedulerTickResult
 /// order, skips inactive ones, and queues each due Scheduled Job Type under its per-site job id.
 /// A site that fails (database down, bad config) is logged by name and the others still run.
 /// </summary>
-public sealed class Scheduler(Bench bench, IScheduledJobSink queue, TimeProvider clock, ILogger logger)
+/// <param name="host">The role's host: its sites carry it (the apps whose events are scheduled).</param>
+public sealed class Scheduler(Bench bench, HostState host, IScheduledJobSink queue, TimeProvider clock, ILogger logger)
 {
-    private readonly SiteRegistry _sites = new(bench);
+    private readonly SiteRegistry _sites = new(bench, host);
 
     /// <summary>Checked before each site, so a scheduler that lost the leadership mid-tick stops.</summary>
     public Func<bool> MayRun { get; init; } = () => true;

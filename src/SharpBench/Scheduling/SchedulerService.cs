@@ -26,7 +26,7 @@ public sealed record SchedulerRole(TimeSpan Tick, TimeSpan Lease, QueueSettings 
 /// this process leads (with Redis; the embedded scheduler of <c>bench start</c> is alone and
 /// always runs). Stopping it hands the leader lock over at once.
 /// </summary>
-public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConnections redis, IServiceProvider services, TimeProvider clock, ILoggerFactory loggers) : BackgroundService
+public sealed class SchedulerService(Bench bench, HostState host, SchedulerRole role, RedisConnections redis, IServiceProvider services, TimeProvider clock, ILoggerFactory loggers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,7 +40,7 @@ public sealed class SchedulerService(Bench bench, SchedulerRole role, RedisConne
                 SchedulerLeadership.HeartbeatKeyFor(role.Settings.BenchId))
             { Heartbeated = Beat }
             : null;
-        var scheduler = new Scheduler(bench, new BackgroundJobSink(services), clock, logger)
+        var scheduler = new Scheduler(bench, host, new BackgroundJobSink(services), clock, logger)
         {
             MayRun = leadership is null ? () => true : () => leadership.IsLeader,
         };

@@ -28,7 +28,7 @@ public static class SchedulingMethods
         ["hourly_long"] = [Backups.ScheduledBackup.Method],
     };
 
-    /// <summary>Called by the core app when a host loads it (<see cref="FrappeApp.OnLoad"/>).</summary>
+    /// <summary>Called by the core app when a host loads it (<c>FrappeApp.OnLoad</c>).</summary>
     internal static void Register(MethodRegistry methods)
     {
         var clock = TimeProvider.System;

@@ -3,10 +3,9 @@ using SharpBench.Data;
 namespace SharpBench.Sites;
 
 /// <summary>A resolved, existing site with its merged config, as a request or a job sees it.</summary>
-/// <param name="host">The host's state (meta cache, sessions, clock); a site made outside any host gets its own.</param>
-public sealed class Site(string name, string path, SiteConfig config, Apps.HostState? host = null)
+/// <param name="host">The state of the host that resolved the site (its apps, meta cache, sessions, clock).</param>
+public sealed class Site(string name, string path, SiteConfig config, HostState host)
 {
-    private Apps.HostState? _host = host;
 
     public string Name { get; } = name;
     public string Path { get; } = path;
@@ -14,8 +13,8 @@ public sealed class Site(string name, string path, SiteConfig config, Apps.HostS
 
     public DbConnectionInfo Connection { get; } = ConnectionFor(config, path);
 
-    /// <summary>The state of the host this site was resolved by; a site made outside any host loads its bench's apps into one of its own.</summary>
-    public Apps.HostState Host => _host ??= new Apps.HostState(new Bench(System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", ".."))));
+    /// <summary>The state of the host this site was resolved by.</summary>
+    public HostState Host { get; } = host;
 
     /// <summary>Where a site's database lives and how to log in, from its merged config.</summary>
     public static DbConnectionInfo ConnectionFor(SiteConfig config, string sitePath)

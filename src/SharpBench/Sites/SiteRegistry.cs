@@ -8,8 +8,8 @@ namespace SharpBench.Sites;
 /// <see cref="RecheckInterval"/>, so a site created, changed or dropped by another process is
 /// seen within that interval without a file read on every request.
 /// </summary>
-/// <param name="host">The host's state every site it resolves carries; a registry made outside a host has its own.</param>
-public sealed class SiteRegistry(Bench bench, Apps.HostState? host = null)
+/// <param name="host">The host's state every site it resolves carries (<c>BenchHost.Sites</c> makes a registry with its own).</param>
+public sealed class SiteRegistry(Bench bench, HostState host)
 {
     private sealed record Entry(Site? Site, DateTime SiteStamp, DateTime CommonStamp, long CheckedAt);
 
@@ -20,7 +20,7 @@ public sealed class SiteRegistry(Bench bench, Apps.HostState? host = null)
 
     public Bench Bench { get; } = bench;
 
-    public Apps.HostState Host { get; } = host ?? new Apps.HostState(bench);
+    public HostState Host { get; } = host;
 
     /// <summary>The site of that name, or null when the name is invalid or no such site exists.</summary>
     public Site? Find(string? name)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using SharpBench.CoreApp;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 using SharpBench.Tests.Jobs;
@@ -82,7 +83,7 @@ public sealed class AppLifecycleTests : IAsyncDisposable
 
         // Migrate twice: the second run changes nothing.
         Assert.True((await BenchAsync(root, "--site", site, "migrate")).ExitCode == 0, Output);
-        var siteObj = new SiteRegistry(bench).Find(site)!;
+        var siteObj = BenchHost.Sites(bench).Find(site)!;
         var before = await MigrateTests.SnapshotAsync(siteObj);
         var second = await BenchAsync(root, "--site", site, "migrate");
         Assert.True(second.ExitCode == 0, Output);

@@ -1,5 +1,6 @@
 using System.Text;
 using SharpBench.Data;
+using SharpBench.Install;
 using SharpBench.Sites;
 using SharpBench.Tests.App;
 using SharpBench.Tests.Jobs;

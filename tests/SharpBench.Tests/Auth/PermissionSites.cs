@@ -20,7 +20,7 @@ public sealed class PermissionSites : IAsyncLifetime
 
     private readonly Dictionary<DbKind, Setup> _sites = [];
 
-    public PublishedEvents Events { get; private set; } = null!;
+    internal PublishedEvents Events { get; private set; } = null!;
 
     public sealed record Setup(LiveServer Server, string Claim, string Role, string Website, string SystemUser, string Manager, string AdminClaim, string WebClaim)
     {

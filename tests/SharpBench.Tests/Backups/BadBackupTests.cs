@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using SharpBench.Backups;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
@@ -19,7 +20,7 @@ public sealed class BadBackupTests
         if (encrypt)
         {
             ConfigFile.Update(Path.Combine(site.Path, Bench.SiteConfigFile), c => c["encrypt_backup"] = 1);
-            site = new SiteRegistry(b.Bench).Find(site.Name)!;
+            site = BenchHost.Sites(b.Bench).Find(site.Name)!;
         }
         await BackupSupport.FillAsync(site, todos: 5);
         var set = await new SiteBackup(b.Bench, _ => { }).TakeAsync(site, new BackupOptions { WithFiles = true });
@@ -29,7 +30,7 @@ public sealed class BadBackupTests
     private static async Task AssertUntouchedAsync(Target t)
     {
         Assert.Equal(t.Config, await File.ReadAllTextAsync(Path.Combine(t.Site.Path, Bench.SiteConfigFile)));
-        var site = new SiteRegistry(t.Bench.Bench).Find(t.Site.Name)!;
+        var site = BenchHost.Sites(t.Bench.Bench).Find(t.Site.Name)!;
         Assert.Equal(t.Rows, await BackupSupport.RowsAsync(site));
         Assert.Equal(t.Files, BackupSupport.FileHashes(site.Path));
     }
@@ -127,7 +128,7 @@ public sealed class BadBackupTests
         // With the site's own key (the default) it restores.
         var ok = await RestoreAsync(t, t.Set.Database, "--with-private-files", t.Set.PrivateFiles!, "--skip-migrate");
         Assert.True(ok.ExitCode == 0, ok.Output);
-        Assert.Equal(t.Rows, await BackupSupport.RowsAsync(new SiteRegistry(t.Bench.Bench).Find(t.Site.Name)!));
+        Assert.Equal(t.Rows, await BackupSupport.RowsAsync(BenchHost.Sites(t.Bench.Bench).Find(t.Site.Name)!));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SharpBench.Backups;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Model;
 using SharpBench.Sites;
@@ -55,7 +56,7 @@ public sealed class LiveBackupTests
         var copy = TempBench.UniqueSite("copy");
         var r = await BenchCli.RunAsync(b.Root, ["--site", copy, "restore", set.Database, "--skip-migrate", .. BackupSupport.RootArgs(kind)]);
         Assert.True(r.ExitCode == 0, r.Output);
-        var restored = new SiteRegistry(b.Bench).Find(copy)!;
+        var restored = BenchHost.Sites(b.Bench).Find(copy)!;
         try
         {
             await using var rdb = await restored.OpenDatabaseAsync();
@@ -165,6 +166,6 @@ public sealed class LiveBackupTests
         Assert.NotNull(await ScheduledBackup.RunAsync(site, now.AddHours(24)));
 
         ConfigFile.Update(Path.Combine(site.Path, Bench.SiteConfigFile), c => c["backup_interval_hours"] = 0);
-        Assert.Null(await ScheduledBackup.RunAsync(new SiteRegistry(b.Bench).Find(site.Name)!, now.AddDays(30)));
+        Assert.Null(await ScheduledBackup.RunAsync(BenchHost.Sites(b.Bench).Find(site.Name)!, now.AddDays(30)));
     }
 }

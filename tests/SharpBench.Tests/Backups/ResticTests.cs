@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
@@ -77,7 +78,7 @@ public sealed class ResticTests
                 .. BackupSupport.RootArgs(kind)]);
             Assert.True(restore.ExitCode == 0, restore.Output);
 
-            var restored = new SiteRegistry(newMachine.Bench).Find(site.Name)!;
+            var restored = BenchHost.Sites(newMachine.Bench).Find(site.Name)!;
             BackupSupport.AssertSameData(rows, await BackupSupport.RowsAsync(restored));
             Assert.Equal(files, BackupSupport.FileHashes(restored.Path));
             await using var db = await restored.OpenDatabaseAsync();

@@ -1,5 +1,7 @@
 using SharpBench.Auth;
+using SharpBench.CoreApp;
 using SharpBench.Data;
+using SharpBench.Install;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
 
@@ -47,7 +49,7 @@ public sealed class RoundTripTests
             .. BackupSupport.RootArgs(kind)]);
         Assert.True(restore.ExitCode == 0, restore.Output);
 
-        var restored = new SiteRegistry(b.Bench).Find(site.Name)!;
+        var restored = BenchHost.Sites(b.Bench).Find(site.Name)!;
         try
         {
             var rowsAfter = await BackupSupport.RowsAsync(restored);
@@ -86,7 +88,7 @@ public sealed class RoundTripTests
         }
         var r = await BenchCli.RunAsync(b.Root, ["--site", site.Name, "restore", set.Database, "--skip-migrate", .. BackupSupport.RootArgs(kind)]);
         Assert.True(r.ExitCode == 0, r.Output);
-        var restored = new SiteRegistry(b.Bench).Find(site.Name)!;
+        var restored = BenchHost.Sites(b.Bench).Find(site.Name)!;
         Assert.NotEqual(oldDb, restored.Config.GetString("db_name"));
         Assert.Equal(rowsBefore, await BackupSupport.RowsAsync(restored));
         if (kind == DbKind.Sqlite)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using SharpBench.Model;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
 using static SharpBench.Tests.Files.FileTestSupport;
@@ -43,7 +44,7 @@ public sealed class UploadTests : IAsyncLifetime
         var r = await _admin.PostAsync("/api/resource/User", Json(new JsonObject { ["email"] = email, ["first_name"] = "U", ["user_type"] = userType }));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         await using (var db = await _server.DbAsync())
-            await SiteInstaller.SetPasswordAsync(db, email, "pw-secret");
+            await UserPasswords.SetPasswordAsync(db, email, "pw-secret");
         return await _server.LoginAsync(email, "pw-secret");
     }
 

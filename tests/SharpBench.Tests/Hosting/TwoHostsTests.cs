@@ -8,6 +8,7 @@ using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Hosting;
 using SharpBench.Http;
+using SharpBench.Install;
 using SharpBench.Jobs;
 using SharpBench.Model;
 using SharpBench.Sites;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using SharpBench.Data;
+using SharpBench.Model;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
 using static SharpBench.Tests.Support.LiveServer;
@@ -163,7 +164,7 @@ public sealed class ResourceApiTests
 
         await admin.PostAsync("/api/resource/User", Json(new JsonObject { ["email"] = "plain@example.com", ["first_name"] = "Plain" }));
         await using (var db = await server.DbAsync())
-            await SiteInstaller.SetPasswordAsync(db, "plain@example.com", "secret-pw");
+            await UserPasswords.SetPasswordAsync(db, "plain@example.com", "secret-pw");
         using var plain = await server.LoginAsync("plain@example.com", "secret-pw");
         var hidden = await BodyAsync(await plain.GetAsync("/api/resource/ToDo?debug=1"));
         Assert.NotNull(hidden["data"]);
@@ -179,7 +180,7 @@ public sealed class ResourceApiTests
         var user = await admin.PostAsync("/api/resource/User", Json(new JsonObject { ["email"] = "jane@example.com", ["first_name"] = "Jane" }));
         Assert.Equal(HttpStatusCode.OK, user.StatusCode);
         await using (var db = await server.DbAsync())
-            await SiteInstaller.SetPasswordAsync(db, "jane@example.com", "secret-pw");
+            await UserPasswords.SetPasswordAsync(db, "jane@example.com", "secret-pw");
 
         using var jane = await server.LoginAsync("jane@example.com", "secret-pw");
         // ToDo grants All only on own documents: Jane sees and counts only hers.

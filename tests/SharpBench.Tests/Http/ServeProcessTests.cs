@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using SharpBench.Data;
+using SharpBench.Model;
 using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Http;
@@ -48,9 +49,9 @@ public class ServeProcessTests
             lock (stdout) text = stdout.ToString();
             var line = text.Split('\n').Single(l => l.Contains("Password:"));
             var password = line.Split("Password:")[1].Trim().Split(' ')[0];
-            var site = new SharpBench.Sites.SiteRegistry(bench.Bench).Find("site1.localhost")!;
+            var site = SharpBench.CoreApp.BenchHost.Sites(bench.Bench).Find("site1.localhost")!;
             await using var db = await site.OpenDatabaseAsync();
-            Assert.True(await SharpBench.Sites.SiteInstaller.CheckPasswordAsync(db, "Administrator", password));
+            Assert.True(await SharpBench.Model.UserPasswords.CheckPasswordAsync(db, "Administrator", password));
         }
         finally
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Jobs;
 using SharpBench.Tests.Support;

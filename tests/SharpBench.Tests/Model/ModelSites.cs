@@ -1,4 +1,6 @@
+using SharpBench.CoreApp;
 using SharpBench.Data;
+using SharpBench.Install;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
 
@@ -31,7 +33,7 @@ public sealed class ModelSites : IAsyncLifetime
     {
         var options = TestServices.SiteOptions(name, kind, "admin-pass");
         await creator.CreateAsync(options);
-        var site = new SiteRegistry(_bench!).Find(name) ?? throw new InvalidOperationException($"site {name} was not created");
+        var site = BenchHost.Sites(_bench!).Find(name) ?? throw new InvalidOperationException($"site {name} was not created");
         lock (_sites)
             _sites[kind] = site;
     }

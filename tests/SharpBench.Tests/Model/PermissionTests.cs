@@ -184,7 +184,7 @@ public sealed class PermissionTests(ModelSites sites)
         var user = await Documents.GetAsync(ctx, "User", s.Reader);
         Assert.Equal("Test", user.GetString("full_name"));
         Assert.Null(user.Get("new_password"));
-        Assert.True(await SiteInstaller.CheckPasswordAsync(await ctx.DbAsync(), s.Reader, "pw-" + s.Reader));
+        Assert.True(await UserPasswords.CheckPasswordAsync(await ctx.DbAsync(), s.Reader, "pw-" + s.Reader));
         var bad = await Documents.NewAsync(ctx, "User", new JsonObject { ["email"] = "not an email", ["first_name"] = "X" });
         await Assert.ThrowsAsync<ValidationError>(() => bad.InsertAsync(ctx));
         await ctx.RollbackAsync();

@@ -27,8 +27,8 @@ public sealed class UserCommandTests(ModelSites sites)
             var user = await Documents.GetAsync(ctx, "User", name);
             Assert.Equal("New User", user.GetString("full_name"));
             Assert.Contains("System Manager", await Permissions.RolesAsync(ctx, name));
-            Assert.True(await SiteInstaller.CheckPasswordAsync(await ctx.DbAsync(), name, "pa55word"));
-            Assert.False(await SiteInstaller.CheckPasswordAsync(await ctx.DbAsync(), name, "wrong"));
+            Assert.True(await UserPasswords.CheckPasswordAsync(await ctx.DbAsync(), name, "pa55word"));
+            Assert.False(await UserPasswords.CheckPasswordAsync(await ctx.DbAsync(), name, "wrong"));
         }
 
         var again = await BenchCli.RunAsync(sites.Bench.Root, "--site", SiteName, "add-user", email);
@@ -49,8 +49,8 @@ public sealed class UserCommandTests(ModelSites sites)
         Assert.True(r.ExitCode == 0, r.Output);
         await using var ctx = sites.Context(DbKind.Sqlite);
         var db = await ctx.DbAsync();
-        Assert.True(await SiteInstaller.CheckPasswordAsync(db, "Administrator", "n3w-admin"));
-        Assert.False(await SiteInstaller.CheckPasswordAsync(db, "Administrator", "admin-pass"));
+        Assert.True(await UserPasswords.CheckPasswordAsync(db, "Administrator", "n3w-admin"));
+        Assert.False(await UserPasswords.CheckPasswordAsync(db, "Administrator", "admin-pass"));
         await db.RollbackAsync();
         await ctx.DisposeAsync();
         var restore = await BenchCli.RunAsync(sites.Bench.Root, "--site", SiteName, "set-admin-password", "admin-pass");

@@ -9,7 +9,7 @@ namespace SharpBench.Tests.Realtime;
 /// <see cref="Bridges"/> as its realtime bridges. A test sees exactly what a Socket.IO server
 /// would receive; other tests publish for their own sites meanwhile.
 /// </summary>
-public sealed class PublishedEvents : IAsyncDisposable
+internal sealed class PublishedEvents : IAsyncDisposable
 {
     private readonly List<RealtimeMessage> _got = [];
     private IAsyncDisposable? _subscription;

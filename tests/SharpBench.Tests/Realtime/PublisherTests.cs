@@ -14,7 +14,7 @@ public sealed class PublisherTests : IAsyncLifetime
 {
     public const string Name = "realtime publisher (the process-wide in-process bridge)";
 
-    private readonly Site _site = new("rt-" + Guid.NewGuid().ToString("N")[..8] + ".local", Path.GetTempPath(), new SiteConfig(new JsonObject { ["db_name"] = "unused", ["db_type"] = "sqlite" }));
+    private readonly Site _site = new("rt-" + Guid.NewGuid().ToString("N")[..8] + ".local", Path.GetTempPath(), new SiteConfig(new JsonObject { ["db_name"] = "unused", ["db_type"] = "sqlite" }), new HostState());
     private PublishedEvents _events = null!;
 
     public async ValueTask InitializeAsync() => _events = await PublishedEvents.StartAsync();

@@ -1,4 +1,5 @@
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Scheduling;
 using SharpBench.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
@@ -39,7 +40,7 @@ public class SchedulerControlTests
         Assert.Equal((0, $"Enabled for {site.Name}"), (run.ExitCode, run.Stdout.Trim()));
         Assert.Equal("enabled", await StatusAsync(b, site.Name));
         Assert.Equal("active", await HttpStatusAsync(site));
-        Assert.True(await SchedulerState.IsActiveAsync(new SiteRegistry(b.Bench).Find(site.Name)!));
+        Assert.True(await SchedulerState.IsActiveAsync(BenchHost.Sites(b.Bench).Find(site.Name)!));
 
         run = await BenchCli.RunAsync(b.Root, "--site", site.Name, "scheduler", "pause");
         Assert.Equal((0, $"Scheduler paused for site {site.Name}"), (run.ExitCode, run.Stdout.Trim()));
@@ -78,7 +79,7 @@ public class SchedulerControlTests
         Assert.Equal("enabled", await StatusAsync(b, site.Name));
         b.Bench.UpdateCommonConfig(c => c[key] = 1);
         Assert.Equal("disabled", await StatusAsync(b, site.Name));
-        Assert.Equal("inactive", await HttpStatusAsync(new SiteRegistry(b.Bench).Find(site.Name)!));
+        Assert.Equal("inactive", await HttpStatusAsync(BenchHost.Sites(b.Bench).Find(site.Name)!));
         b.Bench.UpdateCommonConfig(c => c[key] = 0);
         Assert.Equal("enabled", await StatusAsync(b, site.Name));
     }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Jobs;
 using SharpBench.Scheduling;
@@ -28,7 +30,7 @@ public class SchedulerTickTests
     }
 
     private static Scheduler NewScheduler(Bench bench, TimeProvider clock, Func<bool>? mayRun = null) =>
-        new(bench, new BackgroundJobSink(), clock, NullLogger.Instance) { MayRun = mayRun ?? (() => true) };
+        new(bench, BenchHost.Load(bench), new BackgroundJobSink(), clock, NullLogger.Instance) { MayRun = mayRun ?? (() => true) };
 
     [Fact]
     public async Task DueJobsAreQueuedOnceUnderTheirPerSiteIdAndNotAgainWhileQueued()

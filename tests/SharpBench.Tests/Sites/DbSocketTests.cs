@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
@@ -42,7 +43,7 @@ public class DbSocketTests
             var migrated = await BenchCli.RunAsync(b.Root, "--site", name, "migrate");
             Assert.True(migrated.ExitCode == 0, migrated.Output);
 
-            await using var db = await new SiteRegistry(b.Bench).Find(name)!.OpenDatabaseAsync();
+            await using var db = await BenchHost.Sites(b.Bench).Find(name)!.OpenDatabaseAsync();
             Assert.Equal(2L, Convert.ToInt64(await db.ScalarAsync($"SELECT COUNT(*) FROM {db.Dialect.Quote("tabUser")}", []), System.Globalization.CultureInfo.InvariantCulture));
         }
         finally

@@ -1,4 +1,5 @@
 using SharpBench.Data;
+using SharpBench.Install;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
 

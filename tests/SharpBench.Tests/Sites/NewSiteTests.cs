@@ -1,4 +1,7 @@
+using SharpBench.CoreApp;
 using SharpBench.Data;
+using SharpBench.Install;
+using SharpBench.Model;
 using SharpBench.Sites;
 using SharpBench.Tests.Support;
 
@@ -41,8 +44,8 @@ public class NewSiteTests
         Assert.Superset(new HashSet<string> { "Administrator", "System Manager", "All", "Guest" }, roles);
         var adminRoles = await db.QueryAsync("SELECT role FROM " + db.Dialect.Quote("tabHas Role") + " WHERE parent = @p0", ["Administrator"]);
         Assert.Contains(adminRoles, r => (string)r["role"]! == "Administrator");
-        Assert.True(await SiteInstaller.CheckPasswordAsync(db, "Administrator", "admin"));
-        Assert.False(await SiteInstaller.CheckPasswordAsync(db, "Administrator", "wrong"));
+        Assert.True(await UserPasswords.CheckPasswordAsync(db, "Administrator", "admin"));
+        Assert.False(await UserPasswords.CheckPasswordAsync(db, "Administrator", "wrong"));
         foreach (var table in new[] { "tabSingles", "tabSeries", "__Auth", "tabSessions", "tabDocType", "tabDocField" })
             Assert.NotEmpty(await db.Dialect.ColumnsAsync(db, table));
     }
@@ -121,7 +124,7 @@ public class NewSiteTests
         Assert.Contains("already exists", ex.Message);
         Assert.Equal(before, File.ReadAllBytes(configPath));
         await using var db = await site.OpenDatabaseAsync();
-        Assert.True(await SiteInstaller.CheckPasswordAsync(db, "Administrator", "admin"));
+        Assert.True(await UserPasswords.CheckPasswordAsync(db, "Administrator", "admin"));
     }
 
     [Theory]
@@ -131,9 +134,9 @@ public class NewSiteTests
         await using var b = new TempBench();
         var site = await b.CreateSiteAsync(kind);
         await new SiteCreator(b.Bench, _ => { }).CreateAsync(b.Options(site.Name, kind, "second") with { Force = true });
-        var again = new SiteRegistry(b.Bench).Find(site.Name)!;
+        var again = BenchHost.Sites(b.Bench).Find(site.Name)!;
         await using var db = await again.OpenDatabaseAsync();
-        Assert.True(await SiteInstaller.CheckPasswordAsync(db, "Administrator", "second"));
+        Assert.True(await UserPasswords.CheckPasswordAsync(db, "Administrator", "second"));
         Assert.Equal(2, Convert.ToInt32(await db.ScalarAsync("SELECT COUNT(*) FROM " + db.Dialect.Quote("tabUser"), []), System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using SharpBench.CoreApp;
 using SharpBench.Data;
+using SharpBench.Hosting;
 using SharpBench.Http;
 using SharpBench.Sites;
 
@@ -45,7 +47,7 @@ public sealed class LiveServer : IAsyncDisposable
             var config = (JsonObject)JsonNode.Parse(await File.ReadAllTextAsync(path))!;
             siteConfig(config);
             await File.WriteAllTextAsync(path, config.ToJsonString());
-            site = new SiteRegistry(bench.Bench).Find(site.Name)!;
+            site = BenchHost.Sites(bench.Bench).Find(site.Name)!;
         }
         var app = WebServer.Build(bench.Bench, "127.0.0.1", 0);
         await app.StartAsync();

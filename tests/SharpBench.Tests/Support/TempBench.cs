@@ -1,4 +1,6 @@
+using SharpBench.CoreApp;
 using SharpBench.Data;
+using SharpBench.Install;
 using SharpBench.Sites;
 
 namespace SharpBench.Tests.Support;
@@ -30,7 +32,7 @@ public sealed class TempBench : IAsyncDisposable
         await new SiteCreator(Bench, _ => { }).CreateAsync(Options(name, kind) with { SetDefault = setDefault });
         if (kind != DbKind.Sqlite)
             _serverSites.Add(name);
-        return new SiteRegistry(Bench).Find(name)!;
+        return BenchHost.Sites(Bench).Find(name)!;
     }
 
     public static DbAdmin Admin(DbKind kind) => kind == DbKind.MariaDb

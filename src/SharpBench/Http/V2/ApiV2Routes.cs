@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace SharpBench.Http;
+namespace SharpBench.Http.V2;
 
 /// <summary>
 /// The route table under <c>/api/v2</c> (frappe/api/v2.py): RPC under

@@ -1,7 +1,7 @@
 using SharpBench.Model;
 using SharpBench.Model.Queries;
 
-namespace SharpBench.Http;
+namespace SharpBench.Http.V2;
 
 /// <summary><c>/api/v2/doctype/&lt;DocType&gt;/meta</c> and <c>/count</c>.</summary>
 internal static class V2DocTypes
@@ -12,7 +12,7 @@ internal static class V2DocTypes
         var ctx = request.Context;
         if (ctx.IsGuest)
             throw new PermissionError("");
-        request.Body["data"] = Desk.FormLoad.ToJson(await Meta.GetAsync(ctx, doctype, ct));
+        request.Body["data"] = DocTypeJson.Of(await Meta.GetAsync(ctx, doctype, ct));
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using SharpBench.Auth;
 using SharpBench.Model;
 using SharpBench.Model.Queries;
 
-namespace SharpBench.Http;
+namespace SharpBench.Http.V2;
 
 /// <summary>
 /// <c>/api/v2/document/&lt;DocType&gt;[/&lt;name&gt;[/copy | /method/&lt;method&gt;]]</c>: list, create,

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace SharpBench.Http;
+namespace SharpBench.Http.V2;
 
 /// <summary>
 /// API v2's envelope (frappe/api/v2.py): results under <c>data</c>; a failure is

@@ -1,7 +1,7 @@
 using SharpBench.Apps;
 using SharpBench.Model;
 
-namespace SharpBench.Http;
+namespace SharpBench.Http.V2;
 
 /// <summary>
 /// <c>/api/v2/method/…</c>: whitelisted methods by dotted name, with v1's checks and the result

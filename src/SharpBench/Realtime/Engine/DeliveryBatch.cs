@@ -5,7 +5,7 @@ namespace SharpBench.Realtime.Engine;
 /// writes its share when the batch ends, in one write, so a burst of events costs each client one
 /// send per drain rather than one per event. Used by one thread at a time.
 /// </summary>
-public sealed class DeliveryBatch
+internal sealed class DeliveryBatch
 {
     private readonly List<EngineSession> _sessions = [];
 

@@ -1,7 +1,7 @@
 namespace SharpBench.Realtime.Engine;
 
 /// <summary>The JSON bodies engine.io answers bad requests with (HTTP 400).</summary>
-public sealed record EngineError(int Code, string Message)
+internal sealed record EngineError(int Code, string Message)
 {
     public static readonly EngineError UnknownTransport = new(0, "Transport unknown");
     public static readonly EngineError UnknownSid = new(1, "Session ID unknown");

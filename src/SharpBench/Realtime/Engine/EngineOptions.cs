@@ -1,7 +1,7 @@
 namespace SharpBench.Realtime.Engine;
 
 /// <summary>Engine.IO server settings; the defaults are socket.io 4.7's, which Frappe keeps.</summary>
-public sealed class EngineOptions
+internal sealed class EngineOptions
 {
     public string Path { get; set; } = "/socket.io";
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromMilliseconds(25000);

@@ -9,7 +9,7 @@ namespace SharpBench.Realtime.Engine;
 /// (direct or upgraded from polling), CORS that echoes the Origin with credentials, and
 /// engine.io's JSON errors for bad requests.
 /// </summary>
-public sealed class EngineServer(EngineOptions options, IEngineHandler handler)
+internal sealed class EngineServer(EngineOptions options, IEngineHandler handler)
 {
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
 

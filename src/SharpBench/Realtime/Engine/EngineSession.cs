@@ -11,7 +11,7 @@ namespace SharpBench.Realtime.Engine;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
     Justification = "The semaphores and token source are shared with loops that may still be finishing after Close; none holds an OS handle unless AvailableWaitHandle is touched, so the GC reclaims them.")]
-public sealed class EngineSession
+internal sealed class EngineSession
 {
     private readonly EngineOptions _options;
     private readonly IEngineHandler _handler;

@@ -7,7 +7,7 @@ namespace SharpBench.Realtime.Engine;
 /// WebSocket upgrade when the client starts on WebSocket). Namespace middleware reads these,
 /// as socket.io's <c>socket.request</c>; later polls and the upgrade do not change them.
 /// </summary>
-public sealed class HandshakeRequest
+internal sealed class HandshakeRequest
 {
     public string? Host { get; init; }
     public string? Origin { get; init; }

@@ -1,7 +1,7 @@
 namespace SharpBench.Realtime.Engine;
 
 /// <summary>What sits on top of Engine.IO (the Socket.IO layer). Calls for one session never overlap.</summary>
-public interface IEngineHandler
+internal interface IEngineHandler
 {
     void OnOpen(EngineSession session);
 
@@ -13,7 +13,7 @@ public interface IEngineHandler
     void OnClose(EngineSession session, string reason);
 }
 
-public enum EngineTransport
+internal enum EngineTransport
 {
     Polling,
     WebSocket,

@@ -6,7 +6,7 @@ namespace SharpBench.Realtime.Engine;
 /// One Engine.IO packet on its way out: text (type char + data) or a binary message. One
 /// instance is shared by every recipient of a broadcast, so it is encoded once.
 /// </summary>
-public sealed class OutPacket
+internal sealed class OutPacket
 {
     private byte[]? _utf8;
     private byte[]? _frame;

@@ -7,7 +7,7 @@ namespace SharpBench.Realtime.Engine;
 /// Engine and socket ids shaped like engine.io's: 15 bytes (11 random, then a 4-byte counter)
 /// as 20 characters of URL-safe base64. Clients treat them as opaque.
 /// </summary>
-public static class SessionIds
+internal static class SessionIds
 {
     // Process-wide on purpose: ids only need to be unique, and one counter per process keeps them so across hosts.
     private static int _sequence;

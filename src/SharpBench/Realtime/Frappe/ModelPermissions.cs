@@ -9,7 +9,7 @@ namespace SharpBench.Realtime.Frappe;
 /// Frappe's <c>can_subscribe_doctype</c> / <c>can_subscribe_doc</c> do, except that an
 /// <c>if_owner</c> reader is told which rows are theirs instead of being let into the whole list.
 /// </summary>
-public sealed class ModelPermissions : IRealtimePermissions
+internal sealed class ModelPermissions : IRealtimePermissions
 {
     public async Task<Access> DocTypeReadAccessAsync(Site site, string user, string doctype, CancellationToken ct = default)
     {

@@ -8,7 +8,7 @@ namespace SharpBench.Realtime.Frappe;
 /// (realtime/utils.js, get_site_name): <c>X-Frappe-Site-Name</c>; else the default site when Host is
 /// localhost/127.0.0.1; else the Origin's host name; else the Host's.
 /// </summary>
-public static class RealtimeSiteName
+internal static class RealtimeSiteName
 {
     public static string? Resolve(HandshakeRequest request, string? defaultSite)
     {

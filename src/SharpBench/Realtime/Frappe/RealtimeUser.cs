@@ -5,7 +5,7 @@ namespace SharpBench.Realtime.Frappe;
 /// the session's user type for cookie sessions and null for Guest and token logins (so token
 /// clients never join <c>all</c>, as in Frappe).
 /// </summary>
-public sealed record RealtimeUser(string User, string? UserType)
+internal sealed record RealtimeUser(string User, string? UserType)
 {
     public static readonly RealtimeUser Guest = new("Guest", null);
 
@@ -13,4 +13,4 @@ public sealed record RealtimeUser(string User, string? UserType)
 }
 
 /// <summary>A login that was presented but is wrong (a bad API key or secret).</summary>
-public sealed class RealtimeAuthException(string message) : Exception(message);
+internal sealed class RealtimeAuthException(string message) : Exception(message);

@@ -9,7 +9,7 @@ namespace SharpBench.Realtime.Frappe;
 /// Frappe's realtime layer: one namespace per site (<c>/&lt;site&gt;</c>) with the auth checks of
 /// realtime/middlewares/authenticate.js, the automatic rooms, and the client events of realtime/handlers/frappe_handlers.js.
 /// </summary>
-public sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IRealtimePermissions permissions, ILogger log)
+internal sealed class SiteNamespaces(SiteRegistry sites, IRealtimeAuth auth, IRealtimePermissions permissions, ILogger log)
 {
     public const string UserKey = "user";
     public const string SiteKey = "site";

@@ -8,7 +8,7 @@ namespace SharpBench.Realtime.Frappe;
 /// a live sid is its session's user and user type; an unknown or expired one is Guest; a
 /// token (<c>token key:secret</c> or Basic) is its key's user with no user type.
 /// </summary>
-public sealed class SiteSessionAuth : IRealtimeAuth
+internal sealed class SiteSessionAuth : IRealtimeAuth
 {
     public async Task<RealtimeUser> AuthenticateAsync(Site site, string? sid, string? authorization, CancellationToken ct = default)
     {

@@ -4,7 +4,7 @@ namespace SharpBench.Realtime.Publishing;
 /// How published events reach the realtime servers: Redis pub/sub on <c>redis_queue</c>
 /// (channel <c>events</c>) between processes, or an in-process bus when one process runs every role.
 /// </summary>
-public interface IRealtimeBridge
+internal interface IRealtimeBridge
 {
     Task PublishAsync(RealtimeMessage message, CancellationToken ct = default);
 

@@ -1,7 +1,7 @@
 namespace SharpBench.Realtime.Publishing;
 
 /// <summary>The bridge of <c>bench start</c> without Redis: publishers and the realtime server share a host (one per host, a singleton service).</summary>
-public sealed class InProcessBridge : IRealtimeBridge
+internal sealed class InProcessBridge : IRealtimeBridge
 {
     private volatile Action<RealtimeMessage>[] _subscribers = [];
     private readonly object _lock = new();

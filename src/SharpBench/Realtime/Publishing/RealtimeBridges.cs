@@ -5,7 +5,7 @@ using SharpBench.Sites;
 namespace SharpBench.Realtime.Publishing;
 
 /// <summary>Which bridge events go through: a host's singleton service, replaced in tests to capture what is published.</summary>
-public interface IRealtimeBridges
+internal interface IRealtimeBridges
 {
     /// <summary>The bridge <paramref name="site"/>'s events are published on.</summary>
     Task<IRealtimeBridge> ForAsync(Site site);
@@ -19,7 +19,7 @@ public interface IRealtimeBridges
 /// <see cref="RedisConnections"/>), else the host's own in-process bridge, so two hosts in one
 /// process never hear each other's events.
 /// </summary>
-public sealed class RealtimeBridges(InProcessBridge local, RedisConnections redis) : IRealtimeBridges
+internal sealed class RealtimeBridges(InProcessBridge local, RedisConnections redis) : IRealtimeBridges
 {
     /// <summary>
     /// The bridges of work done outside any host (a CLI command, a test's own context): such a

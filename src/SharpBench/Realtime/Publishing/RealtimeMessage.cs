@@ -7,7 +7,7 @@ namespace SharpBench.Realtime.Publishing;
 /// One published event, as it travels on the Redis channel <c>events</c>:
 /// <c>{"event","message","namespace","room"}</c> (namespace = site directory name, no slash).
 /// </summary>
-public sealed class RealtimeMessage
+internal sealed class RealtimeMessage
 {
     public required string Event { get; init; }
     public JsonNode? Message { get; init; }

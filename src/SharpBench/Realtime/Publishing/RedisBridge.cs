@@ -7,7 +7,7 @@ namespace SharpBench.Realtime.Publishing;
 /// Redis pub/sub on the <c>events</c> channel of <c>redis_queue</c>, the contract Frappe's Python
 /// side and node server share, over a connection from the host's <see cref="Jobs.RedisConnections"/>.
 /// </summary>
-public sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
+internal sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
 {
     public const string Channel = "events";
 

@@ -4,7 +4,7 @@ using SharpBench.Realtime.Engine;
 namespace SharpBench.Realtime.Sockets;
 
 /// <summary>A Socket.IO namespace: its sockets and rooms. Emitting to a room encodes the packet once.</summary>
-public sealed class Namespace(string name)
+internal sealed class Namespace(string name)
 {
     private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<Socket>> _rooms = new(StringComparer.Ordinal);

@@ -5,7 +5,7 @@ using SharpBench.Realtime.Engine;
 namespace SharpBench.Realtime.Sockets;
 
 /// <summary>One client's membership of one namespace, with its rooms and event handlers.</summary>
-public sealed class Socket
+internal sealed class Socket
 {
     private readonly Dictionary<string, Func<SocketEvent, Task>> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, TaskCompletionSource<SocketEvent>> _acks = new();

@@ -8,7 +8,7 @@ namespace SharpBench.Realtime.Sockets;
 /// Turns emit arguments into the JSON array Socket.IO sends, pulling <c>byte[]</c> values out
 /// as binary attachments behind <c>{"_placeholder":true,"num":i}</c>; and reads them back.
 /// </summary>
-public static class SocketArgs
+internal static class SocketArgs
 {
     public static JsonArray ToArray(IEnumerable<object?> args, List<byte[]> attachments)
     {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace SharpBench.Realtime.Sockets;
 
 /// <summary>An event a client emitted: its arguments, binary attachments, and the ack callback when it asked for one.</summary>
-public sealed class SocketEvent(Socket socket, string name, JsonArray args, IReadOnlyList<byte[]> attachments, int? ackId)
+internal sealed class SocketEvent(Socket socket, string name, JsonArray args, IReadOnlyList<byte[]> attachments, int? ackId)
 {
     public Socket Socket { get; } = socket;
     public string Name { get; } = name;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace SharpBench.Realtime.Sockets;
 
-public enum SocketPacketType
+internal enum SocketPacketType
 {
     Connect = 0,
     Disconnect = 1,
@@ -17,7 +17,7 @@ public enum SocketPacketType
 }
 
 /// <summary>A decoded Socket.IO v5 packet (the text after Engine.IO's <c>4</c>).</summary>
-public sealed class SocketPacket
+internal sealed class SocketPacket
 {
     /// <summary>More attachments than any real client sends; a bigger count is treated as hostile.</summary>
     public const int MaxAttachments = 64;

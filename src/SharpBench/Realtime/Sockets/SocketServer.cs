@@ -10,7 +10,7 @@ namespace SharpBench.Realtime.Sockets;
 /// Socket.IO v5 over Engine.IO: namespaces chosen by <see cref="NamespaceRoute"/>s, CONNECT with
 /// middleware (refused once, cleanly, with CONNECT_ERROR), events, acks and binary attachments.
 /// </summary>
-public sealed class SocketServer(ILogger<SocketServer> log) : IEngineHandler
+internal sealed class SocketServer(ILogger<SocketServer> log) : IEngineHandler
 {
     private readonly List<NamespaceRoute> _routes = [];
     private readonly ConcurrentDictionary<string, Namespace> _namespaces = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using SharpBench.Apps;
 using SharpBench.Scheduling;
 
 namespace SbStackCheck;

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
-using SharpBench.Http;
 
-namespace SharpBench.Realtime.Frappe;
+namespace SharpBench.Http;
 
 /// <summary><c>frappe.realtime.get_user_info</c>.</summary>
 internal static class UserInfoMethod

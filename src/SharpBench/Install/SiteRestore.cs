@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using SharpBench.Backups;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Sites;
 
-namespace SharpBench.Backups;
+namespace SharpBench.Install;
 
 /// <summary>
 /// <c>bench restore</c> and <c>bench partial-restore</c>. Nothing of the target is touched until
@@ -79,7 +81,7 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
             }
             if (!o.SkipMigrate)
             {
-                var site = new Site(siteName, sitePath, bench.SiteConfig(siteName));
+                var site = new Site(siteName, sitePath, bench.SiteConfig(siteName), BenchHost.Load(bench));
                 foreach (var error in await SiteMigration.RunAsync(bench, site, progress, ct))
                     progress("Error: " + error);
             }
@@ -114,7 +116,8 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
             using (MaintenanceMode.Enter(bench, siteName))
             {
                 progress("Loading the tables");
-                var site = new Site(siteName, sitePath, config);
+                // Only its connection is used: a host without apps will do.
+                var site = new Site(siteName, sitePath, config, new HostState(bench));
                 Database.ClearPool(site.Connection.Describe);
                 await DatabaseLoad.LoadAsync(site.Connection, plain, ct);
                 Database.ClearPool(sitePath);

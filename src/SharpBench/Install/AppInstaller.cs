@@ -1,9 +1,10 @@
+using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Model;
 using SharpBench.Scheduling;
 using SharpBench.Sites;
 
-namespace SharpBench.Apps;
+namespace SharpBench.Install;
 
 /// <summary>
 /// <c>bench --site S install-app A</c> and <c>uninstall-app A</c>: what changes in one site when
@@ -82,7 +83,7 @@ internal static class AppInstaller
             await DocTypeRows.DeleteAsync(db, meta.Name, ct);
             await SiteInstaller.ForgetSyncedAsync(db, meta.Name, ct);
             if (meta.Single)
-                await db.ExecuteAsync($"DELETE FROM {d.Quote("tabSingles")} WHERE {d.Quote("doctype")} = @p0", [meta.Name], ct);
+                await Singles.DeleteAsync(db, meta.Name, ct);
         }
         foreach (var module in app.Modules)
             await db.ExecuteAsync($"DELETE FROM {d.Quote("tabModule Def")} WHERE {d.Quote("name")} = @p0 AND {d.Quote("app_name")} = @p1", [module, app.Name], ct);

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Realtime;
 using SharpBench.Scheduling;
+using SharpBench.Sites;
 
-namespace SharpBench.Sites;
+namespace SharpBench.Install;
 
 /// <summary>
 /// <c>bench migrate</c> for one site, in Frappe's order: patches before the model sync, DocType

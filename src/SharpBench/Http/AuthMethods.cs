@@ -1,8 +1,8 @@
 using SharpBench.Apps;
-using SharpBench.Http;
+using SharpBench.Auth;
 using SharpBench.Model;
 
-namespace SharpBench.Auth;
+namespace SharpBench.Http;
 
 /// <summary>The whitelisted auth methods clients call: who am I, log out, issue API keys.</summary>
 public static class AuthMethods

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SharpBench.Hosting;
+using SharpBench.Jobs;
 using SharpBench.Sites;
 
-namespace SharpBench.Jobs;
+namespace SharpBench.Hosting;
 
 /// <summary>What a worker role runs: <c>bench worker</c>, <c>bench worker-pool</c>, or the workers inside <c>bench start</c>.</summary>
 public sealed record WorkerRole

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
 using SharpBench.Auth;
-using SharpBench.Http;
+using SharpBench.Files;
 using SharpBench.Model;
 
-namespace SharpBench.Files;
+namespace SharpBench.Http;
 
 /// <summary><c>download_file</c> (bytes for token clients) and <c>frappe.client.attach_file</c> (content in the request body).</summary>
 public static class FileMethods

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
+using SharpBench.CoreApp;
 using SharpBench.Data;
 using SharpBench.Scheduling;
+using SharpBench.Sites;
 
-namespace SharpBench.Sites;
+namespace SharpBench.Install;
 
 /// <summary>
 /// <c>bench new-site</c> and <c>bench drop-site</c>. A failed new-site leaves nothing behind:
@@ -20,7 +22,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         var exists = bench.SiteExists(o.Site);
         if (exists && !o.Force)
             throw new BenchException($"Site {o.Site} already exists. Use --force to reinstall it.");
-        var apps = new HostState(bench).Apps;
+        var apps = BenchHost.Load(bench).Apps;
         if (apps.Find(o.Site) is not null)
             throw new BenchException($"Site name {o.Site} is the name of an app.");
 
@@ -142,7 +144,7 @@ public sealed class SiteCreator(Bench bench, Action<string> progress)
         var apps = siteApps.Where(a => a is not FrappeApp).ToList();
         if (apps.Count == 0)
             return;
-        var site = new SiteRegistry(bench).Find(siteName)!;
+        var site = BenchHost.Sites(bench).Find(siteName)!;
         await using var context = new FrappeContext(site, "Administrator");
         foreach (var app in apps)
         {

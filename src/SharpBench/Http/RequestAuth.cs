@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using SharpBench.Http;
+using SharpBench.Auth;
 
-namespace SharpBench.Auth;
+namespace SharpBench.Http;
 
 /// <summary>
 /// Who a request runs as, in Frappe's order (frappe/app.py init_request, frappe/auth.py HTTPRequest): password login on

@@ -1,4 +1,4 @@
-namespace SharpBench.Scheduling;
+namespace SharpBench.Apps;
 
 /// <summary>
 /// An app's <c>scheduler_events</c> hook: frequency keys (<c>all</c>, <c>hourly</c>,

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using SharpBench.CoreApp;
-using SharpBench.Http;
+using SharpBench.Files;
 using SharpBench.Model;
 
-namespace SharpBench.Files;
+namespace SharpBench.Http;
 
 /// <summary>What a new File record says about itself, apart from its bytes.</summary>
 public sealed record NewFile(string? FileName, bool IsPrivate, string? Folder = null, string? AttachedToDocType = null, string? AttachedToName = null, string? AttachedToField = null);
@@ -19,6 +18,9 @@ public sealed record NewFile(string? FileName, bool IsPrivate, string? Folder = 
 /// </summary>
 public static class FileWriter
 {
+    /// <summary>Context item marking URLs this unit of work wrote itself (so the caller owns the bytes: FileController).</summary>
+    internal const string WrittenKey = "files.written:";
+
     public static async Task<Document> SaveAsync(FrappeContext ctx, NewFile file, UploadedFile staged, bool ignorePermissions, CancellationToken ct)
     {
         var fileName = SiteFiles.CheckFileName(file.FileName);
@@ -40,7 +42,7 @@ public static class FileWriter
                 return Task.CompletedTask;
             });
         }
-        ctx.Items[FileController.WrittenKey + url] = true;
+        ctx.Items[WrittenKey + url] = true;
         var doc = await Documents.NewAsync(ctx, "File", ct: ct);
         doc.Set("file_name", fileName);
         doc.Set("file_url", url);

@@ -1,7 +1,9 @@
+using SharpBench.Apps;
 using SharpBench.Model;
 using SharpBench.Scheduling;
+using SharpBench.Sites;
 
-namespace SharpBench.Apps;
+namespace SharpBench.CoreApp;
 
 /// <summary>The core app every site has, named <c>frappe</c> as in Frappe.</summary>
 public sealed class FrappeApp : App
@@ -14,16 +16,14 @@ public sealed class FrappeApp : App
 
     public override IReadOnlyList<string> Modules => ["Core", "Desk", "Custom", "Automation"];
 
-    private static readonly Lazy<IReadOnlyList<DocTypeMeta>> Loaded = new(() => EmbeddedDocTypes(typeof(FrappeApp).Assembly, "frappe/").ToList());
-
-    public override IEnumerable<DocTypeMeta> DocTypes() => Loaded.Value;
+    public override IEnumerable<DocTypeMeta> DocTypes() => CoreDocTypes.All;
 
     public override IReadOnlyDictionary<string, DocumentController> Controllers { get; } = new Dictionary<string, DocumentController>(StringComparer.Ordinal)
     {
-        ["DocType"] = new CoreApp.DocTypeController(),
-        ["User"] = new CoreApp.UserController(),
-        ["File"] = new CoreApp.FileController(),
-        ["Role"] = new CoreApp.RoleController(),
+        ["DocType"] = new DocTypeController(),
+        ["User"] = new UserController(),
+        ["File"] = new FileController(),
+        ["Role"] = new RoleController(),
     };
 
     public override SchedulerEvents SchedulerEvents => SchedulingMethods.CoreEvents;

@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SharpBench.Apps;
+using SharpBench.Desk;
+using SharpBench.Http;
 using SharpBench.Sites;
 
-namespace SharpBench.Http;
+namespace SharpBench.Hosting;
 
 /// <summary>
 /// The web backend role (<c>bench serve</c>), and the host every other in-process role of
@@ -15,7 +17,7 @@ namespace SharpBench.Http;
 /// </summary>
 public static class WebServer
 {
-    private static IEnumerable<IWebModule> StandardModules() => [new ApiModule(), new Files.FilesModule(), new Desk.DeskModule()];
+    private static IEnumerable<IWebModule> StandardModules() => [new ApiModule(), new FilesModule(), new DeskModule()];
 
     /// <summary>
     /// Host options every role's web host uses. The content root is the program's folder, not
@@ -64,11 +66,4 @@ public static class WebServer
             module.Map(app);
         return app;
     }
-}
-
-public interface IWebModule
-{
-    void ConfigureServices(IServiceCollection services);
-
-    void Map(WebApplication app);
 }

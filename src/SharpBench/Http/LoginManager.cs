@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using SharpBench.Auth;
 using SharpBench.Data;
-using SharpBench.Http;
+using SharpBench.Model;
 using SharpBench.Sites;
 
-namespace SharpBench.Auth;
+namespace SharpBench.Http;
 
 /// <summary>
 /// Password login (frappe/auth.py, LoginManager): <c>usr</c>/<c>pwd</c> from the form, the failed-login lock,
@@ -55,7 +56,7 @@ public static class LoginManager
         var userKey = LoginLock.UserKey(site, user.Name);
         if (await LoginLock.LockedForAsync(site, settings, userKey) is { } userWait)
             throw Locked(userWait);
-        if (!await SiteInstaller.CheckPasswordAsync(db, user.Name, pwd, ct))
+        if (!await UserPasswords.CheckPasswordAsync(db, user.Name, pwd, ct))
         {
             await LoginLock.FailedAsync(site, settings, address, userKey);
             throw new LoginError("Invalid login credentials");

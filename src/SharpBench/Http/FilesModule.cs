@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using SharpBench.Http;
+using SharpBench.Files;
 
-namespace SharpBench.Files;
+namespace SharpBench.Http;
 
 /// <summary>
 /// File serving when SharpBench answers directly (no nginx in front): <c>/files/…</c> from the

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using SharpBench.Apps;
 using SharpBench.Data;
 using SharpBench.Model;
+using SharpBench.Sites;
 
-namespace SharpBench.Sites;
+namespace SharpBench.Install;
 
 /// <summary>
 /// Fills a new site's empty database: framework tables, every DocType of the bench's apps,
@@ -26,7 +27,7 @@ public static class SiteInstaller
             await InsertIfMissingAsync(db, "tabRole", role, now, new() { ["role_name"] = role, ["desk_access"] = role == "Guest" ? 0 : 1 }, ct);
         await InsertUserAsync(db, "Administrator", "admin@example.com", "Administrator", "System User", ["Administrator"], now, ct);
         await InsertUserAsync(db, "Guest", "guest@example.com", "Guest", "Website User", ["Guest"], now, ct);
-        await SetPasswordAsync(db, "Administrator", adminPassword, ct);
+        await UserPasswords.SetPasswordAsync(db, "Administrator", adminPassword, ct);
         await db.CommitAsync(ct);
     }
 
@@ -152,22 +153,5 @@ public static class SiteInstaller
                 ["role"] = role,
             }, ct);
         }
-    }
-
-    private static readonly PasswordHasher<string> Hasher = new();
-
-    /// <summary>Stores a login password as a one-way hash in <c>__Auth</c>, as Frappe does.</summary>
-    public static async Task SetPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
-    {
-        await AuthTable.ReplaceAsync(db, "User", user, "password", Hasher.HashPassword(user, password), encrypted: false, ct);
-    }
-
-    public static async Task<bool> CheckPasswordAsync(Database db, string user, string password, CancellationToken ct = default)
-    {
-        var d = db.Dialect;
-        var hash = await db.ScalarAsync(
-            $"SELECT {d.Quote("password")} FROM {d.Quote("__Auth")} WHERE {d.Quote("doctype")} = @p0 AND {d.Quote("name")} = @p1 AND {d.Quote("fieldname")} = @p2",
-            ["User", user, "password"], ct) as string;
-        return hash is not null && Hasher.VerifyHashedPassword(user, hash, password) != PasswordVerificationResult.Failed;
     }
 }

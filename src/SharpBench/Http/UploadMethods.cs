@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using SharpBench.Apps;
 using SharpBench.Auth;
-using SharpBench.Http;
+using SharpBench.Files;
 using SharpBench.Model;
 
-namespace SharpBench.Files;
+namespace SharpBench.Http;
 
 /// <summary>
 /// <c>upload_file</c> (frappe/handler.py): a multipart <c>file</c> part (already streamed to disk

@@ -6,18 +6,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SharpBench.Http;
+using SharpBench.Realtime;
 using SharpBench.Realtime.Engine;
 using SharpBench.Realtime.Frappe;
 using SharpBench.Realtime.Publishing;
 using SharpBench.Sites;
 
-namespace SharpBench.Realtime;
+namespace SharpBench.Hosting;
 
 /// <summary>
 /// Puts the realtime server into an ASP.NET Core host: the standalone <c>bench socketio</c>
 /// role, or a module of <c>bench start</c> sharing the web port under <c>/socket.io</c>.
 /// </summary>
-public static class RealtimeHosting
+internal static class RealtimeHosting
 {
     /// <summary>Set to 1 to add the <c>/sharpbench-echo</c> namespace the protocol conformance tests drive.</summary>
     public const string EchoVariable = "SHARPBENCH_REALTIME_ECHO";
