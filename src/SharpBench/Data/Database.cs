@@ -171,12 +171,19 @@ public sealed class Database : IAsyncDisposable
         prepare = false;
         DbCommand? cmd = null;
         var statements = Dialect.Kind == DbKind.Postgres && _transaction is not null ? null : _statements;
+        var cacheNew = statements is not null;
         if (statements is not null && statements.TryGetValue(sql, out var cached))
         {
             if (cached.Command.Parameters.Count != args.Count)
             {
                 statements.Remove(sql);
                 cached.Command.Dispose();
+            }
+            else if (cached.ValueTypes is { } types && !SameTypes(types, args))
+            {
+                // PostgreSQL fixed the parameters' types when it prepared the statement; values of
+                // other types (a null where text was) run on a command of their own, unprepared.
+                cacheNew = false;
             }
             else
             {
@@ -185,6 +192,8 @@ public sealed class Database : IAsyncDisposable
                 {
                     cached.Prepared = prepare = true;
                     _prepared++;
+                    if (Dialect.Kind == DbKind.Postgres)
+                        cached.ValueTypes = [.. args.Select(a => a?.GetType())];
                 }
             }
         }
@@ -198,7 +207,7 @@ public sealed class Database : IAsyncDisposable
                 p.ParameterName = ParameterNames.Get(i);
                 cmd.Parameters.Add(p);
             }
-            if (statements is not null)
+            if (statements is not null && cacheNew)
             {
                 if (statements.Count >= MaxCachedStatements)
                     DropStatements();
@@ -297,11 +306,24 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
+    private static bool SameTypes(Type?[] types, IReadOnlyList<object?> args)
+    {
+        for (var i = 0; i < types.Length; i++)
+        {
+            if (types[i] != args[i]?.GetType())
+                return false;
+        }
+        return true;
+    }
+
     private sealed class Statement(DbCommand command)
     {
         public DbCommand Command { get; } = command;
         public int Uses { get; set; } = 1;
         public bool Prepared { get; set; }
+
+        /// <summary>PostgreSQL: the types of the values the statement was prepared with.</summary>
+        public Type?[]? ValueTypes { get; set; }
     }
 
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)

@@ -45,4 +45,22 @@ public class PreparedStatementTests
         var after = await client.GetAsync($"/api/resource/ToDo/{name}");
         Assert.Contains("updated after the change", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// PostgreSQL fixes a prepared statement's parameter types: the same SQL run later with a value
+    /// of another type (a number where text was, a null) must still run, not fail to bind.
+    /// </summary>
+    [Fact]
+    public async Task APostgresStatementPreparedForTextStillRunsWithANumberOrANull()
+    {
+        await using var bench = new TempBench();
+        var site = await bench.CreateSiteAsync(DbKind.Postgres);
+        await using var db = await site.OpenDatabaseAsync();
+        const string sql = "SELECT CAST(@p0 AS text) AS v";
+        for (var i = 0; i < 3; i++)
+            Assert.Equal("a", await db.ScalarAsync(sql, ["a"]));
+        Assert.Equal("5", await db.ScalarAsync(sql, [5L]));
+        Assert.Null(await db.ScalarAsync(sql, [null]));
+        Assert.Equal("b", await db.ScalarAsync(sql, ["b"]));
+    }
 }
