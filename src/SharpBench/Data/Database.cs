@@ -267,14 +267,18 @@ public sealed class Database : IAsyncDisposable
     private bool IsPrepared(DbCommand cmd) =>
         _statements is not null && _statements.TryGetValue(cmd.CommandText, out var cached) && ReferenceEquals(cached.Command, cmd) && cached.Prepared;
 
-    /// <summary>Forgets the cached command of <paramref name="sql"/> (its server-side statement goes with it).</summary>
-    private void Forget(string sql)
+    /// <summary>
+    /// Forgets the cached command of <paramref name="sql"/>; disposed at once, or, when it is about
+    /// to run (<paramref name="dispose"/> false), by <see cref="Release"/> afterwards.
+    /// </summary>
+    private void Forget(string sql, bool dispose = true)
     {
         if (_statements is not null && _statements.Remove(sql, out var cached))
         {
             if (cached.Prepared)
                 _prepared--;
-            cached.Command.Dispose();
+            if (dispose)
+                cached.Command.Dispose();
         }
     }
 
@@ -302,7 +306,7 @@ public sealed class Database : IAsyncDisposable
         {
             // The statement itself is wrong (a missing table or column): it fails again, with the
             // same error, when it runs unprepared.
-            Forget(cmd.CommandText);
+            Forget(cmd.CommandText, dispose: false);
         }
     }
 

@@ -63,4 +63,21 @@ public class PreparedStatementTests
         Assert.Null(await db.ScalarAsync(sql, [null]));
         Assert.Equal("b", await db.ScalarAsync(sql, ["b"]));
     }
+
+    /// <summary>A statement the server will not prepare fails with the server's own error each time, not a driver error.</summary>
+    [Fact]
+    public async Task APostgresStatementThatCannotBePreparedFailsWithTheServersErrorEachTime()
+    {
+        await using var bench = new TempBench();
+        var site = await bench.CreateSiteAsync(DbKind.Postgres);
+        for (var i = 0; i < 3; i++)
+        {
+            // A failed statement closes its connection when handed back; each try here rents one.
+            await using var db = await site.OpenDatabaseAsync();
+            var e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.QueryAsync("SELECT * FROM \"tabNo Such Table\"", []));
+            Assert.Equal("42P01", e.SqlState);
+            e = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.QueryAsync("SELECT * FROM \"tabNo Such Table\"", []));
+            Assert.Equal("42P01", e.SqlState);
+        }
+    }
 }
