@@ -64,3 +64,16 @@ export function isEmpty(v: unknown): boolean {
 export function label(f: DocField): string {
   return f.label || f.fieldname;
 }
+
+/**
+ * A value as one line of text for lists and titles: markup (a Text Editor's HTML) is reduced to
+ * its text, as Frappe's list strips HTML. DOMParser's document is inert: nothing in it runs or loads.
+ */
+export function plainText(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  if (!s.includes("<")) return s;
+  const body = new DOMParser().parseFromString(s, "text/html").body;
+  body.querySelectorAll("script, style").forEach((e) => e.remove());
+  return (body.textContent ?? "").replace(/\s+/g, " ").trim();
+}

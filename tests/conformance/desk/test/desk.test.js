@@ -28,7 +28,12 @@ describe("desk", { timeout: 300000 }, () => {
     await page.getByRole("button", { name: "Add ToDo" }).click();
     await page.waitForURL("**/app/todo/new");
     state.todo = `Buy milk ${rand()}`;
+    // Description is a Text Editor: rich text. Ctrl+B there makes the text bold (Quill's
+    // shortcut) instead of opening a new document.
     await page.getByLabel("Description *").fill(state.todo);
+    await page.getByLabel("Description *").press("Control+a");
+    await page.getByLabel("Description *").press("Control+b");
+    assert.match(page.url(), /\/app\/todo\/new$/, "Ctrl+B in the editor must not open a new document");
     await page.getByLabel("Priority").selectOption("High");
     // Link field: suggestions come from frappe.desk.search.search_link.
     await page.getByLabel("Allocated To").fill("admin");
@@ -40,7 +45,8 @@ describe("desk", { timeout: 300000 }, () => {
     await page.getByText("Last modified by").waitFor();
     const r = await bench.api(page, "GET", `/api/resource/ToDo/${encodeURIComponent(state.todoName)}`);
     assert.equal(r.status, 200);
-    assert.equal(r.body.data.description, state.todo);
+    // Stored as Frappe's desk stores it: Quill's HTML in its read-mode wrapper.
+    assert.equal(r.body.data.description, `<div class="ql-editor read-mode"><p><strong>${state.todo}</strong></p></div>`);
     assert.equal(r.body.data.priority, "High");
     assert.equal(r.body.data.allocated_to, "Administrator");
     await bench.shot(page, "03-todo-saved");
@@ -84,7 +90,8 @@ describe("desk", { timeout: 300000 }, () => {
     await bench.shot(b.page, "06-conflict-save-refused");
     await b.page.getByRole("button", { name: "Close" }).click();
     const r = await bench.api(a.page, "GET", `/api/resource/ToDo/${encodeURIComponent(state.todoName)}`);
-    assert.equal(r.body.data.description, `${state.todo} (edited in A)`);
+    // The edit replaced the text and kept its bold format, as typing over a selection does.
+    assert.equal(r.body.data.description, `<div class="ql-editor read-mode"><p><strong>${state.todo} (edited in A)</strong></p></div>`);
   });
 
   it("builds a custom DocType with a child table in the DocType builder and uses it", async () => {
@@ -196,6 +203,25 @@ describe("desk", { timeout: 300000 }, () => {
     const after = (await bench.api(page, "GET", "/api/method/frappe.client.get_count?doctype=ToDo")).body.message;
     assert.equal(after, before);
     await bench.shot(page, "15-mandatory");
+  });
+
+  it("shows stored HTML in the Text Editor and the list without running any of it", async () => {
+    const { page } = a;
+    const hostile = `<p>Plain <em>words</em></p><img src="x" onerror="window.__xss = 1"><script>window.__xss = 2</script><a href="javascript:window.__xss=3">link</a>`;
+    const r = await bench.api(page, "POST", "/api/resource/ToDo", { description: hostile });
+    assert.equal(r.status, 200);
+    const name = r.body.data.name;
+    await page.goto("/app/todo");
+    await page.getByRole("link", { name: /Plain words/ }).waitFor({ timeout: T });
+    await page.goto(`/app/todo/${encodeURIComponent(name)}`);
+    const editor = page.getByLabel("Description *");
+    await editor.getByText("words").waitFor({ timeout: T });
+    assert.equal(await editor.locator("em").innerText(), "words");
+    assert.equal(await editor.locator("script, img[onerror], [onerror]").count(), 0);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await bench.shot(page, "16a-text-editor");
+    await bench.api(page, "DELETE", `/api/resource/ToDo/${encodeURIComponent(name)}`);
   });
 
   it("deletes selected rows from the list (bulk delete) and pages the count", async () => {
