@@ -14,6 +14,7 @@
 #   site and the bare client use the server's Unix socket, db_socket) BARE ("text prepared")
 #   SERVE_ENV (extra environment for `bench serve`, for trials: "A=1 B=2") PERF (1: a `perf`
 #   profile of `bench serve` during the first round's GET, its top symbols saved beside the results)
+#   MIGRATE (1: `bench migrate` after the rows are in, as a deployment's update runs it; 0: not)
 # Last line: db-path: get_ratio=R list_ratio=R own_cpu_us_per_get=N (MariaDB).
 set -Eeuo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +22,7 @@ repo="$(cd "$here/.." && pwd)"
 . "$here/lib.sh"
 [ -f /tmp/sharpbench-services/env.sh ] && . /tmp/sharpbench-services/env.sh
 ROUNDS=${ROUNDS:-3}; DUR=${DUR:-10}; DBS=${DBS:-mariadb postgres}; SOCKET=${SOCKET:-0}; BARE=${BARE:-text prepared}
-SERVE_ENV=${SERVE_ENV:-}; PERF=${PERF:-0}
+SERVE_ENV=${SERVE_ENV:-}; PERF=${PERF:-0}; MIGRATE=${MIGRATE:-1}
 OUT=${OUT:-/tmp/db-path-$(date +%Y%m%d-%H%M%S)}; mkdir -p "$OUT"
 PORT=18094
 port_free "$PORT"
@@ -103,6 +104,12 @@ for db in $DBS; do
     docs=$(python3 -c "import json; print(json.dumps({'docs': [{'doctype': 'ToDo', 'description': 'seed %d-%d' % ($batch, i), 'status': 'Open' if i % 2 else 'Closed', 'priority': ['Low', 'Medium', 'High'][i % 3]} for i in range(200)]}))")
     curl -fsS -o /dev/null -b "sid=$sid" -H 'Content-Type: application/json' -d "$docs" "$base/api/method/frappe.client.insert_many"
   done
+  # A deployment runs migrate on every update; it gathers the optimizer's statistics of the
+  # tables holding data (MIGRATE=0 leaves them out, to measure the list without them).
+  if [ "$MIGRATE" = 1 ]; then
+    (cd "$run/$db" && "$repo/bench" --site "$site" migrate >/dev/null)
+    sleep 2   # the serve process sees maintenance mode lifted within its 1 s recheck
+  fi
   name=$(curl -fsS -b "sid=$sid" "$base/api/resource/ToDo?limit_page_length=1&limit_start=500" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["name"])')
   list='/api/resource/ToDo?fields=%5B%22name%22%2C%22description%22%2C%22status%22%2C%22priority%22%5D&filters=%5B%5B%22status%22%2C%22%3D%22%2C%22Open%22%5D%5D&order_by=creation%20desc&limit_page_length=20'
   # The list's statement as our list sends it, and its one value.

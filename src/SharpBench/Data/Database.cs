@@ -14,12 +14,16 @@ public sealed class Database : IAsyncDisposable
     // lets it reuse the compiled statement. Bounded, since list queries vary their text.
     private const int MaxCachedStatements = 256;
 
-    // MariaDB: a statement this connection runs a second time is prepared on the server, once.
-    // Its executions then skip the server's parse and, with MariaDB's metadata caching, the
-    // column definitions of every result (docs/benchmarks.md, "Database path"). Bounded per
-    // connection, since the server caps prepared statements across all its sessions
-    // (max_prepared_stmt_count, 16,382 by default) and MySqlConnector keeps them until the
-    // connection closes.
+    // MariaDB and PostgreSQL: a statement this connection runs a second time is prepared on the
+    // server, once. Its executions then skip the server's parse (and PostgreSQL's planning) and,
+    // with MariaDB's metadata caching, the column definitions of every result (docs/benchmarks.md,
+    // "Database path"). Bounded per connection, since MariaDB caps prepared statements across all
+    // its sessions (max_prepared_stmt_count, 16,382 by default) and the drivers keep them until
+    // the connection closes.
+    // PostgreSQL refuses a prepared `SELECT *` whose table gained a column since (0A000, "cached
+    // plan must not change result type"), and the error aborts an open transaction. So there a
+    // prepared statement only ever runs outside a transaction, where the refused read is simply
+    // sent again unprepared (see RunAsync); inside a transaction statements run unprepared.
     private const int MaxPreparedPerConnection = 64;
     private DbTransaction? _transaction;
     private Dictionary<string, Statement>? _statements;
@@ -76,8 +80,7 @@ public sealed class Database : IAsyncDisposable
                 // contention between processes into a short wait instead of an error.
                 await db.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;", [], ct);
             }
-            if (info.Kind != DbKind.Postgres)
-                db._statements = new Dictionary<string, Statement>(StringComparer.Ordinal);
+            db._statements = new Dictionary<string, Statement>(StringComparer.Ordinal);
             return db;
         }
         catch
@@ -167,20 +170,30 @@ public sealed class Database : IAsyncDisposable
     {
         prepare = false;
         DbCommand? cmd = null;
-        if (_statements is not null && _statements.TryGetValue(sql, out var cached))
+        var statements = Dialect.Kind == DbKind.Postgres && _transaction is not null ? null : _statements;
+        var cacheNew = statements is not null;
+        if (statements is not null && statements.TryGetValue(sql, out var cached))
         {
             if (cached.Command.Parameters.Count != args.Count)
             {
-                _statements.Remove(sql);
+                statements.Remove(sql);
                 cached.Command.Dispose();
+            }
+            else if (cached.ValueTypes is { } types && !SameTypes(types, args))
+            {
+                // PostgreSQL fixed the parameters' types when it prepared the statement; values of
+                // other types (a null where text was) run on a command of their own, unprepared.
+                cacheNew = false;
             }
             else
             {
                 cmd = cached.Command;
-                if (Dialect.Kind == DbKind.MariaDb && !cached.Prepared && ++cached.Uses >= 2 && _prepared < MaxPreparedPerConnection)
+                if (Dialect.Kind != DbKind.Sqlite && !cached.Prepared && ++cached.Uses >= 2 && _prepared < MaxPreparedPerConnection)
                 {
                     cached.Prepared = prepare = true;
                     _prepared++;
+                    if (Dialect.Kind == DbKind.Postgres)
+                        cached.ValueTypes = [.. args.Select(a => a?.GetType())];
                 }
             }
         }
@@ -194,11 +207,11 @@ public sealed class Database : IAsyncDisposable
                 p.ParameterName = ParameterNames.Get(i);
                 cmd.Parameters.Add(p);
             }
-            if (_statements is not null)
+            if (statements is not null && cacheNew)
             {
-                if (_statements.Count >= MaxCachedStatements)
+                if (statements.Count >= MaxCachedStatements)
                     DropStatements();
-                _statements[sql] = new Statement(cmd);
+                statements[sql] = new Statement(cmd);
             }
         }
         cmd.Transaction = _transaction;
@@ -238,7 +251,7 @@ public sealed class Database : IAsyncDisposable
 
     private void Release(DbCommand cmd)
     {
-        if (_statements is null)
+        if (_statements is null || !IsCached(cmd))
         {
             cmd.Dispose();
             return;
@@ -246,6 +259,27 @@ public sealed class Database : IAsyncDisposable
         // A cached command must not keep the values (large texts) of its last call alive.
         foreach (DbParameter p in cmd.Parameters)
             p.Value = DBNull.Value;
+    }
+
+    private bool IsCached(DbCommand cmd) =>
+        _statements!.TryGetValue(cmd.CommandText, out var cached) && ReferenceEquals(cached.Command, cmd);
+
+    private bool IsPrepared(DbCommand cmd) =>
+        _statements is not null && _statements.TryGetValue(cmd.CommandText, out var cached) && ReferenceEquals(cached.Command, cmd) && cached.Prepared;
+
+    /// <summary>
+    /// Forgets the cached command of <paramref name="sql"/>; disposed at once, or, when it is about
+    /// to run (<paramref name="dispose"/> false), by <see cref="Release"/> afterwards.
+    /// </summary>
+    private void Forget(string sql, bool dispose = true)
+    {
+        if (_statements is not null && _statements.Remove(sql, out var cached))
+        {
+            if (cached.Prepared)
+                _prepared--;
+            if (dispose)
+                cached.Command.Dispose();
+        }
     }
 
     private void DropStatements()
@@ -268,6 +302,22 @@ public sealed class Database : IAsyncDisposable
         catch (MySqlConnector.MySqlException e) when (!ConnectionLoss.IsLost(e, Connection))
         {
         }
+        catch (Npgsql.PostgresException)
+        {
+            // The statement itself is wrong (a missing table or column): it fails again, with the
+            // same error, when it runs unprepared.
+            Forget(cmd.CommandText, dispose: false);
+        }
+    }
+
+    private static bool SameTypes(Type?[] types, IReadOnlyList<object?> args)
+    {
+        for (var i = 0; i < types.Length; i++)
+        {
+            if (types[i] != args[i]?.GetType())
+                return false;
+        }
+        return true;
     }
 
     private sealed class Statement(DbCommand command)
@@ -275,6 +325,9 @@ public sealed class Database : IAsyncDisposable
         public DbCommand Command { get; } = command;
         public int Uses { get; set; } = 1;
         public bool Prepared { get; set; }
+
+        /// <summary>PostgreSQL: the types of the values the statement was prepared with.</summary>
+        public Type?[]? ValueTypes { get; set; }
     }
 
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct = default)
@@ -351,6 +404,15 @@ public sealed class Database : IAsyncDisposable
             Release(cmd);
             cmd = null;
             await ReconnectAsync(_transaction is not null, CancellationToken.None);
+            return await RunAsync(sql, args, run);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.FeatureNotSupported && _transaction is null && cmd is not null && IsPrepared(cmd))
+        {
+            // A prepared statement whose table changed shape (a migrate added a column): PostgreSQL
+            // refused it before running it, and no transaction is open, so it runs again as a new
+            // statement (prepared again on its next repeat).
+            Forget(sql);
+            cmd = null;
             return await RunAsync(sql, args, run);
         }
         catch

@@ -13,6 +13,7 @@ namespace SharpBench.Install;
 /// <c>after_migrate</c> hooks, then <c>version-update</c> over realtime so open desks reload. It
 /// runs inside maintenance mode so requests and jobs never see a half-migrated site, which it
 /// leaves again even when the migration fails. A patch that throws stops it (nothing after runs).
+/// Then it gathers the optimizer's statistics of the site's tables (<see cref="Data.TableStatistics"/>).
 /// </summary>
 public static class SiteMigration
 {
@@ -48,6 +49,8 @@ public static class SiteMigration
             await RealtimePublisher.PublishAsync(context, "version-update", new JsonObject(), room: "all", afterCommit: true);
             await context.CommitAsync(ct);
         }
+        // Last, so the statistics see what the patches and hooks wrote.
+        await Data.TableStatistics.GatherAsync(db, progress, ct);
         return errors;
     }
 }
