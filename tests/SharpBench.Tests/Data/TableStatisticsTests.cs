@@ -1,5 +1,6 @@
 using System.Globalization;
 using SharpBench.Data;
+using SharpBench.Install;
 using SharpBench.Sites;
 using SharpBench.Tests.Jobs;
 
