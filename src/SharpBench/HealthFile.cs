@@ -52,7 +52,11 @@ internal sealed class HealthFile
     {
         try
         {
-            File.WriteAllText(_path, string.Create(CultureInfo.InvariantCulture, $"{_maxAgeSeconds} {_role} pid {Environment.ProcessId}\n"));
+            // Written beside and renamed over: a probe reading at that moment sees the old file or
+            // the new one, never the empty file a rewrite in place leaves for an instant.
+            var temp = string.Create(CultureInfo.InvariantCulture, $"{_path}.{Environment.ProcessId}.tmp");
+            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{_maxAgeSeconds} {_role} pid {Environment.ProcessId}\n"));
+            File.Move(temp, _path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

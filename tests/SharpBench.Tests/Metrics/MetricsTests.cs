@@ -92,9 +92,12 @@ public sealed partial class MetricsTests
         await JobBench.WaitUntilAsync(async () =>
         {
             text = await TryScrapeAsync(metrics) ?? "";
-            // Counted when each job ends; the queue entries go a moment later.
+            // Counted when each job ends; the queue entries go a moment later. Each gauge reads
+            // Redis on its own during a scrape, so one scrape can hold the waiting count from
+            // before the jobs ran and the counters from after: wait for a scrape that agrees.
             return Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"finished\"") + Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"failed\"") >= 7
-                && Value(text, "sharpbench_queue_started{queue=\"short\"") == 0;
+                && Value(text, "sharpbench_queue_started{queue=\"short\"") == 0
+                && Value(text, "sharpbench_queue_length{queue=\"short\"") == 0;
         }, TimeSpan.FromSeconds(60), "7 jobs counted\n" + bench.OutputText);
 
         Assert.Equal(5, Value(text, "sharpbench_jobs_total{queue=\"short\",status=\"finished\""));
