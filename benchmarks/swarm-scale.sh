@@ -11,7 +11,7 @@ repo="$(dirname "$here")"
 cd "$repo"
 if [ -z "${SB_SWARM_LOCKED:-}" ]; then
   export SB_SWARM_LOCKED=1
-  exec flock -x /tmp/sb-cpu.lock bash "$0" "$@"
+  exec flock -x -o /tmp/sb-cpu.lock bash "$0" "$@"
 fi
 source tests/conformance/containers/lib.sh
 source tests/conformance/swarm/swarm.sh

@@ -51,7 +51,16 @@ has_plugin buildx || install_trixie_deb docker-buildx
 
 if ! docker info >/dev/null 2>&1; then
   echo "install-engine: starting dockerd (log: /var/log/dockerd.log)"
-  setsid dockerd >/var/log/dockerd.log 2>&1 </dev/null &
+  # Only stdin/out/err go to the daemon: a caller's open descriptors (a test suite's
+  # flock on /tmp/sb-cpu.lock, say) would otherwise be held by dockerd for its whole life,
+  # and the next suite waiting on that lock would wait forever (CI timed out that way).
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      n=${fd##*/}
+      [ "$n" -gt 2 ] && eval "exec $n>&-"
+    done
+    exec setsid dockerd >/var/log/dockerd.log 2>&1 </dev/null
+  ) &
   for _ in $(seq 1 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
   docker info >/dev/null 2>&1 || { tail -20 /var/log/dockerd.log >&2; echo "install-engine: dockerd did not start" >&2; exit 1; }
 fi
