@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SharpBench.Sites;
 using SharpBench.Jobs;
 
 namespace SharpBench.Cli.Commands;

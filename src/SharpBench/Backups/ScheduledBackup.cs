@@ -40,7 +40,7 @@ public static class ScheduledBackup
         // A few minutes' slack: an hourly job that runs a little early still takes the daily backup.
         if (now - newest < TimeSpan.FromHours(hours) - TimeSpan.FromMinutes(10))
             return null;
-        var bench = new Bench(Path.GetDirectoryName(Path.GetDirectoryName(site.Path)!)!);
+        var bench = new Bench(site.BenchRoot);
         var withFiles = site.Config.Values["backup_with_files"] is null || site.Config.GetBool("backup_with_files");
         return await new SiteBackup(bench, _ => { }).TakeAsync(site, new BackupOptions { WithFiles = withFiles }, ct);
     }

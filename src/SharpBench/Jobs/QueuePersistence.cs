@@ -1,3 +1,4 @@
+using SharpBench.Sites;
 using StackExchange.Redis;
 
 namespace SharpBench.Jobs;

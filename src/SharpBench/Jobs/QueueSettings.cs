@@ -96,11 +96,10 @@ public sealed class QueueSettings
     }
 
     /// <summary>Settings as the bench's own roles see them: common config, with Frappe's FRAPPE_* overrides (e.g. FRAPPE_REDIS_QUEUE).</summary>
-    public static QueueSettings For(Bench bench) => From(bench.Root, SiteConfig.Merge(bench.ReadCommonConfig(), []));
+    public static QueueSettings For(Bench bench) => From(bench.Root, bench.CommonConfig());
 
     /// <summary>Settings as a site sees them (its config merged over the common config).</summary>
-    public static QueueSettings For(Site site) =>
-        From(Path.GetDirectoryName(Path.GetDirectoryName(site.Path)!)!, site.Config);
+    public static QueueSettings For(Site site) => From(site.BenchRoot, site.Config);
 
     public static QueueSettings From(string benchRoot, SiteConfig config)
     {
@@ -120,7 +119,7 @@ public sealed class QueueSettings
         }
         return new QueueSettings(
             config,
-            config.GetString("bench_id") is { Length: > 0 } id ? id : DeriveBenchId(benchRoot),
+            RedisQueueLogin.BenchId(benchRoot, config),
             queues,
             config.GetInt("rq_results_ttl") ?? DefaultResultsTtl,
             config.GetInt("rq_job_failure_ttl") ?? DefaultFailureTtl,
@@ -130,8 +129,6 @@ public sealed class QueueSettings
     }
 
     /// <summary>Frappe's rule: the absolute bench path without outer slashes, '/' replaced by '-'.</summary>
-    public static string DeriveBenchId(string benchRoot) => Path.GetFullPath(benchRoot).Trim('/').Replace('/', '-');
-
     public bool IsKnown(string queue) => Queues.Any(q => q.Name == queue);
 
     public int TimeoutOf(string queue) => Queues.First(q => q.Name == queue).Timeout;

@@ -52,6 +52,9 @@ public sealed class Bench
 
     public JsonObject ReadCommonConfig() => ConfigFile.Read(CommonConfigPath);
 
+    /// <summary>Common config as the bench's own roles see it, with Frappe's FRAPPE_* overrides (e.g. FRAPPE_REDIS_QUEUE).</summary>
+    public SiteConfig CommonConfig() => global::SharpBench.Sites.SiteConfig.Merge(ReadCommonConfig(), []);
+
     public JsonObject UpdateCommonConfig(Action<JsonObject> change) => ConfigFile.Update(CommonConfigPath, change);
 
     /// <summary>Apps of the bench in install order, core app first, as in <c>sites/apps.txt</c>.</summary>

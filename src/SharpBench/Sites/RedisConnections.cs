@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using SharpBench.Sites;
 using StackExchange.Redis;
 
-namespace SharpBench.Jobs;
+namespace SharpBench.Sites;
 
 /// <summary>
 /// The host's Redis connections: one multiplexer per <c>redis_queue</c> URL (login included) for

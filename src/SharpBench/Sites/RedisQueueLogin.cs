@@ -1,6 +1,5 @@
-using SharpBench.Sites;
 
-namespace SharpBench.Jobs;
+namespace SharpBench.Sites;
 
 /// <summary>
 /// Who a process logs in to <c>redis_queue</c> as, by Frappe's rule: with <c>use_rq_auth</c>, the
@@ -13,6 +12,20 @@ namespace SharpBench.Jobs;
 public static class RedisQueueLogin
 {
     public const string AdminPasswordVariable = "RQ_ADMIN_PASWORD";
+
+    /// <summary>
+    /// The <c>redis_queue</c> URL of <paramref name="config"/> with the login applied, or null when
+    /// it is unset (the in-process queue and bridge of <c>bench start</c>).
+    /// </summary>
+    public static string? QueueUrl(string benchRoot, SiteConfig config) =>
+        config.GetString("redis_queue") is { Length: > 0 } url ? Apply(url, config, BenchId(benchRoot, config)) : null;
+
+    /// <summary>Prefix of every Redis key of a bench (<c>bench_id</c>, else derived from its folder), so benches can share one Redis.</summary>
+    public static string BenchId(string benchRoot, SiteConfig config) =>
+        config.GetString("bench_id") is { Length: > 0 } id ? id : DeriveBenchId(benchRoot);
+
+    /// <summary>Frappe's default bench id: the bench folder's absolute path with slashes as dashes.</summary>
+    public static string DeriveBenchId(string benchRoot) => Path.GetFullPath(benchRoot).Trim('/').Replace('/', '-');
 
     /// <summary>
     /// The URL to connect with: <paramref name="url"/> with the chosen user and password put in it,

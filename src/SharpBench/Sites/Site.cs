@@ -9,6 +9,9 @@ public sealed class Site(string name, string path, SiteConfig config, HostState 
 
     public string Name { get; } = name;
     public string Path { get; } = path;
+
+    /// <summary>The bench folder the site lives in (<c>BENCH/sites/SITE</c>).</summary>
+    public string BenchRoot => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path)!)!;
     public SiteConfig Config { get; } = config;
 
     public DbConnectionInfo Connection { get; } = ConnectionFor(config, path);

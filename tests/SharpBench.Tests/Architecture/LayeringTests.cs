@@ -40,7 +40,6 @@ public sealed class LayeringTests
     /// <summary>Back-edges not yet removed: "type -> layer it reaches up to", each with why it is still there.</summary>
     private static readonly Dictionary<string, string> KnownBackEdges = new(StringComparer.Ordinal)
     {
-        ["SharpBench.Realtime.Publishing.RealtimeBridges -> Jobs"] = "the Redis bridge publishes on the queue's Redis with its login and shared connections (QueueSettings, RedisQueueLogin, RedisConnections in Jobs); moving the redis_queue login below Realtime is a change of its own",
     };
 
     private static readonly Assembly Library = typeof(HostState).Assembly;

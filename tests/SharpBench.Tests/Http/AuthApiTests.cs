@@ -270,7 +270,7 @@ public sealed class RedisSessionTests
         await using var server = await LiveServer.StartAsync(siteConfig: c => c["redis_cache"] = TestServices.RedisCache);
         using var client = await server.LoginAsync();
         var sid = (await server.CountAsync("tabSessions")) == 1 ? await SidAsync(server) : throw new InvalidOperationException("no session row");
-        var redis = (await RedisConnections.DatabaseAsync(TestServices.RedisCache))!;
+        var redis = (await SharpBench.Auth.RedisConnections.DatabaseAsync(TestServices.RedisCache))!;
         var key = $"{server.Site.Config.GetString("db_name")}|session|{sid}";
         Assert.True(await redis.KeyExistsAsync(key));
         var ttl = await redis.KeyTimeToLiveAsync(key);

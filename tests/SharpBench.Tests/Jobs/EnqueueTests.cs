@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SharpBench.Sites;
 using SharpBench.Jobs;
 
 namespace SharpBench.Tests.Jobs;
@@ -83,7 +84,7 @@ public sealed class EnqueueTests
     [Fact]
     public async Task Bench_id_is_derived_from_the_path_like_frappe()
     {
-        Assert.Equal("home-frappe-frappe-bench", QueueSettings.DeriveBenchId("/home/frappe/frappe-bench/"));
+        Assert.Equal("home-frappe-frappe-bench", RedisQueueLogin.DeriveBenchId("/home/frappe/frappe-bench/"));
         await using var a = new JobBench();
         await using var b = new JobBench();
         var siteA = await a.CreateSiteAsync();

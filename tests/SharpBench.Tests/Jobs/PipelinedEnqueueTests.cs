@@ -1,3 +1,4 @@
+using SharpBench.Sites;
 using SharpBench.Jobs;
 using SharpBench.Tests.App;
 using StackExchange.Redis;

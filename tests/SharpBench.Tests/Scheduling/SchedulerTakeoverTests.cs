@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using SharpBench.Sites;
 using SharpBench.Jobs;
 using SharpBench.Scheduling;
 using SharpBench.Tests.Support;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SharpBench.Jobs;
 using SharpBench.Sites;
 
 namespace SharpBench.Realtime.Publishing;
@@ -33,9 +32,9 @@ internal sealed class RealtimeBridges(InProcessBridge local, RedisConnections re
     /// <summary>The in-process bridge of sites without <c>redis_queue</c>.</summary>
     public InProcessBridge Local => local;
 
-    public Task<IRealtimeBridge> ForAsync(Site site) => ForUrlAsync(QueueSettings.For(site).RedisQueue);
+    public Task<IRealtimeBridge> ForAsync(Site site) => ForUrlAsync(RedisQueueLogin.QueueUrl(site.BenchRoot, site.Config));
 
-    public Task<IRealtimeBridge> ForBenchAsync(Bench bench) => ForUrlAsync(QueueSettings.For(bench).RedisQueue);
+    public Task<IRealtimeBridge> ForBenchAsync(Bench bench) => ForUrlAsync(RedisQueueLogin.QueueUrl(bench.Root, bench.CommonConfig()));
 
     private async Task<IRealtimeBridge> ForUrlAsync(string? url) =>
         url is null ? local : new RedisBridge(await redis.RealtimeAsync(url));

@@ -5,7 +5,7 @@ namespace SharpBench.Realtime.Publishing;
 
 /// <summary>
 /// Redis pub/sub on the <c>events</c> channel of <c>redis_queue</c>, the contract Frappe's Python
-/// side and node server share, over a connection from the host's <see cref="Jobs.RedisConnections"/>.
+/// side and node server share, over a connection from the host's <see cref="Sites.RedisConnections"/>.
 /// </summary>
 internal sealed class RedisBridge(IConnectionMultiplexer redis) : IRealtimeBridge
 {
