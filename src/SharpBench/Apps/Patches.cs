@@ -104,17 +104,6 @@ internal static class PatchRunner
     private static Task<int> RecordAsync(Database db, string patch, CancellationToken ct)
     {
         var now = DbTime.Now();
-        return Rows.InsertAsync(db, Table, new Dictionary<string, object?>
-        {
-            ["name"] = Model.Naming.Hash(),
-            ["owner"] = "Administrator",
-            ["modified_by"] = "Administrator",
-            ["creation"] = now,
-            ["modified"] = now,
-            ["docstatus"] = 0,
-            ["idx"] = 0,
-            ["patch"] = patch,
-            ["skipped"] = 0,
-        }, ct);
+        return Rows.InsertAsync(db, Table, Rows.BySystem(Model.Naming.Hash(), now, new() { ["patch"] = patch, ["skipped"] = 0 }), ct);
     }
 }

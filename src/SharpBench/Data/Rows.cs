@@ -11,6 +11,23 @@ public static class Rows
         return db.ExecuteAsync(sql, columns.Select(c => values[c]).ToList(), ct);
     }
 
+    /// <summary>
+    /// <paramref name="fields"/> with the standard columns of a row the system writes for itself
+    /// (a log, a patch record, an install default): named <paramref name="name"/>, owned and last
+    /// modified by Administrator at <paramref name="now"/>, docstatus 0, at <paramref name="idx"/>.
+    /// </summary>
+    public static Dictionary<string, object?> BySystem(string name, DateTime now, Dictionary<string, object?> fields, long idx = 0)
+    {
+        fields["name"] = name;
+        fields["owner"] = "Administrator";
+        fields["modified_by"] = "Administrator";
+        fields["creation"] = now;
+        fields["modified"] = now;
+        fields["docstatus"] = 0;
+        fields["idx"] = idx;
+        return fields;
+    }
+
     public static async Task<bool> ExistsAsync(Database db, string table, string name, CancellationToken ct = default)
     {
         var d = db.Dialect;

@@ -115,12 +115,7 @@ public static class SiteInstaller
     {
         if (await Rows.ExistsAsync(db, table, name, ct))
             return;
-        values["name"] = name;
-        values["owner"] = "Administrator";
-        values["modified_by"] = "Administrator";
-        values["creation"] = now;
-        values["modified"] = now;
-        await Rows.InsertAsync(db, table, values, ct);
+        await Rows.InsertAsync(db, table, Rows.BySystem(name, now, values), ct);
     }
 
     private static async Task InsertUserAsync(Database db, string name, string email, string firstName, string userType, string[] roles, DateTime now, CancellationToken ct)
@@ -139,19 +134,13 @@ public static class SiteInstaller
         var idx = 1;
         foreach (var role in roles)
         {
-            await Rows.InsertAsync(db, "tabHas Role", new Dictionary<string, object?>
+            await Rows.InsertAsync(db, "tabHas Role", Rows.BySystem(Guid.NewGuid().ToString("N")[..10], now, new()
             {
-                ["name"] = Guid.NewGuid().ToString("N")[..10],
-                ["owner"] = "Administrator",
-                ["modified_by"] = "Administrator",
-                ["creation"] = now,
-                ["modified"] = now,
                 ["parent"] = name,
                 ["parentfield"] = "roles",
                 ["parenttype"] = "User",
-                ["idx"] = idx++,
                 ["role"] = role,
-            }, ct);
+            }, idx++), ct);
         }
     }
 }

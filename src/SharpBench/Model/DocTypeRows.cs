@@ -87,14 +87,7 @@ public static class DocTypeRows
         var idx = 1L;
         foreach (var row in rows.OfType<JsonObject>())
         {
-            var values = Values(childMeta, row);
-            values["name"] = Naming.Hash();
-            values["owner"] = "Administrator";
-            values["modified_by"] = "Administrator";
-            values["creation"] = now;
-            values["modified"] = now;
-            values["docstatus"] = 0L;
-            values["idx"] = idx++;
+            var values = Rows.BySystem(Naming.Hash(), now, Values(childMeta, row), idx++);
             values["parent"] = parent;
             values["parenttype"] = "DocType";
             values["parentfield"] = parentField;

@@ -59,18 +59,11 @@ public sealed class ScheduledJobRunner(TimeProvider clock)
         if (logName is null)
         {
             logName = NewName();
-            await Rows.InsertAsync(db, ScheduledJobType.LogTable, new Dictionary<string, object?>
+            await Rows.InsertAsync(db, ScheduledJobType.LogTable, Rows.BySystem(logName, now, new()
             {
-                ["name"] = logName,
-                ["owner"] = "Administrator",
-                ["modified_by"] = "Administrator",
-                ["creation"] = now,
-                ["modified"] = now,
-                ["docstatus"] = 0,
-                ["idx"] = 0,
                 ["scheduled_job_type"] = job.Name,
                 ["status"] = status,
-            }, ct);
+            }), ct);
         }
         else
         {

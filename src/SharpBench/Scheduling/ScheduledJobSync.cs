@@ -98,21 +98,14 @@ public static class ScheduledJobSync
                     continue;
                 var name = NameFor(decl, names);
                 names.Add(name);
-                await Rows.InsertAsync(db, ScheduledJobType.Table, new Dictionary<string, object?>
+                await Rows.InsertAsync(db, ScheduledJobType.Table, Rows.BySystem(name, nowLocal, new()
                 {
-                    ["name"] = name,
-                    ["owner"] = "Administrator",
-                    ["modified_by"] = "Administrator",
-                    ["creation"] = nowLocal,
-                    ["modified"] = nowLocal,
-                    ["docstatus"] = 0,
-                    ["idx"] = 0,
                     ["method"] = decl.Method,
                     ["frequency"] = decl.Frequency,
                     ["cron_format"] = decl.CronFormat,
                     ["stopped"] = 0,
                     ["create_log"] = decl.Frequency == ScheduledFrequency.All ? 0 : 1,
-                }, ct);
+                }), ct);
                 added.Add(name);
             }
             await db.CommitAsync(ct);
