@@ -163,7 +163,7 @@ public static class DbQuery
             ListLimits.CheckText(raw, "fields", ListLimits.MaxFieldLength);
             var field = raw.Trim();
             var m = SqlText.ReadField(field);
-            var alias = m.Alias is not null ? SqlText.Unquote(m.Alias!) : null;
+            var alias = m.Alias is { } written ? SqlText.Unquote(written) : null;
             if (m.Star2 is not null)
             {
                 if (alias is not null)
@@ -171,9 +171,9 @@ public static class DbQuery
                 items.AddRange(AllColumns(scope.Main).Select(c => scope.MainColumn(c)).Where(c => !c.Hidden).Select(c => new SelectItem(c.Sql, c.Key, c.Kind, false)));
                 continue;
             }
-            if (m.Fn is not null)
+            if (m.Fn is { } function)
             {
-                var fn = m.Fn!.ToUpperInvariant();
+                var fn = function.ToUpperInvariant();
                 var distinct = m.Distinct is not null ? "DISTINCT " : "";
                 string arg;
                 ColumnKind? argKind = null;
@@ -262,15 +262,15 @@ public static class DbQuery
         {
             // A part the grammar refuses fails where the loop reaches it, as when each part was read in turn.
             var m = read ?? throw new DataError("Illegal SQL Query");
-            var dir = m.Dir is not null ? " " + m.Dir!.ToUpperInvariant() : "";
+            var dir = m.Dir is { } direction ? " " + direction.ToUpperInvariant() : "";
             if (items is null && dir.Length > 0)
                 throw new DataError("Illegal SQL Query");
             string expr;
-            if (m.Fn is not null)
+            if (m.Fn is { } function)
             {
                 if (items is null)
                     throw new DataError("Cannot use an aggregate function in group_by");
-                var fn = m.Fn!.ToUpperInvariant();
+                var fn = function.ToUpperInvariant();
                 var distinct = m.Distinct is not null ? "DISTINCT " : "";
                 expr = m.Star is not null ? (fn == "COUNT" ? "COUNT(*)" : throw new DataError("Illegal SQL Query"))
                     : $"{fn}({distinct}{QueryScope.Readable(await ResolveClauseColumnAsync(scope, m, what, ct)).Sql})";
@@ -291,8 +291,8 @@ public static class DbQuery
 
     private static async Task<ColumnRef> ResolveClauseColumnAsync(QueryScope scope, ClauseParts m, string what, CancellationToken ct)
     {
-        var table = m.Table is not null ? SqlText.Unquote(m.Table!)
-            : m.Prefix is not null && m.Prefix!.StartsWith("tab", StringComparison.Ordinal) && scope.Main.Field(m.Prefix!) is null ? m.Prefix!
+        var table = m.Table is { } written ? SqlText.Unquote(written)
+            : m.Prefix is { } prefix && prefix.StartsWith("tab", StringComparison.Ordinal) && scope.Main.Field(prefix) is null ? prefix
             : null;
         if (table is not null)
         {
