@@ -19,6 +19,9 @@ public class StatementCountTests
     /// <summary>A logged-in document GET sends one statement: the document's row.</summary>
     private const int StatementsPerGet = 1;
 
+    /// <summary>A logged-in list sends one statement: its SELECT.</summary>
+    private const int StatementsPerList = 1;
+
     [Fact]
     public async Task ALoggedInDocumentGetSendsOneStatement()
     {
@@ -50,6 +53,48 @@ public class StatementCountTests
             // One more is allowed: the session is read again once its 5 s in-process copy expires.
             Assert.True(sent <= gets * StatementsPerGet + 1, $"{gets} document GETs sent {sent} statements to MariaDB; at most {gets * StatementsPerGet + 1} expected");
             Assert.True(sent >= gets, $"{gets} document GETs sent only {sent} statements: the count does not see them");
+        }
+        finally
+        {
+            await root.ExecuteAsync("SET GLOBAL userstat = 0", []);
+        }
+    }
+
+    /// <summary>
+    /// The 20-row list of db-path.sh (fields, a filter, a sort) sends one statement: its SELECT.
+    /// Meta, the user's rights and the field permissions it applies come from the process's caches,
+    /// and there is no count query (Frappe's /api/resource list sends none either).
+    /// </summary>
+    [Fact]
+    public async Task ALoggedInListSendsOneStatement()
+    {
+        await using var server = await LiveServer.StartAsync(DbKind.MariaDb);
+        var client = await server.LoginAsync();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/resource/ToDo", LiveServer.Json(new JsonObject { ["description"] = $"listed {i}", ["status"] = "Open" }))).StatusCode);
+        var login = server.Bench.SiteConfig(server.Site.Name).GetString("db_name")!;
+        var list = "/api/resource/ToDo?fields=" + Uri.EscapeDataString("[\"name\",\"description\",\"status\",\"priority\"]")
+            + "&filters=" + Uri.EscapeDataString("[[\"status\",\"=\",\"Open\"]]") + "&order_by=" + Uri.EscapeDataString("creation desc") + "&limit_page_length=20";
+
+        await using var root = await Database.OpenAsync(DbConnectionInfo.Server(DbKind.MariaDb, TestServices.MariaDbHost, TestServices.MariaDbPort, TestServices.MariaDbRootUser, TestServices.MariaDbRootPassword, null));
+        await root.ExecuteAsync("SET GLOBAL userstat = 1", []);
+        try
+        {
+            for (var i = 0; i < 2; i++)
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(list)).StatusCode);
+            const int lists = 20;
+            var before = await StatementsAsync(root, login);
+            for (var i = 0; i < lists; i++)
+            {
+                var response = await client.GetAsync(list);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(3, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsArray().Count);
+            }
+            var sent = await StatementsAsync(root, login) - before;
+
+            // One more is allowed: the session is read again once its 5 s in-process copy expires.
+            Assert.True(sent <= lists * StatementsPerList + 1, $"{lists} lists sent {sent} statements to MariaDB; at most {lists * StatementsPerList + 1} expected");
+            Assert.True(sent >= lists, $"{lists} lists sent only {sent} statements: the count does not see them");
         }
         finally
         {

@@ -162,25 +162,22 @@ public static class DbQuery
                 throw new DataError("fields must be a list of field names");
             ListLimits.CheckText(raw, "fields", ListLimits.MaxFieldLength);
             var field = raw.Trim();
-            SqlText.CheckField(field);
-            var m = SqlText.MatchField(field);
-            if (!m.Success)
-                throw new DataError($"Field not permitted in query: {field}");
-            var alias = m.Groups["alias"].Success ? SqlText.Unquote(m.Groups["alias"].Value) : null;
-            if (m.Groups["star2"].Success)
+            var m = SqlText.ReadField(field);
+            var alias = m.Alias is { } written ? SqlText.Unquote(written) : null;
+            if (m.Star2 is not null)
             {
                 if (alias is not null)
                     throw new DataError($"Field not permitted in query: {field}");
                 items.AddRange(AllColumns(scope.Main).Select(c => scope.MainColumn(c)).Where(c => !c.Hidden).Select(c => new SelectItem(c.Sql, c.Key, c.Kind, false)));
                 continue;
             }
-            if (m.Groups["fn"].Success)
+            if (m.Fn is { } function)
             {
-                var fn = m.Groups["fn"].Value.ToUpperInvariant();
-                var distinct = m.Groups["distinct"].Success ? "DISTINCT " : "";
+                var fn = function.ToUpperInvariant();
+                var distinct = m.Distinct is not null ? "DISTINCT " : "";
                 string arg;
                 ColumnKind? argKind = null;
-                if (m.Groups["star"].Success)
+                if (m.Star is not null)
                 {
                     if (fn != "COUNT")
                         throw new DataError($"Field not permitted in query: {field}");
@@ -216,19 +213,19 @@ public static class DbQuery
         return items;
     }
 
-    private static Task<ColumnRef> ResolveMatchAsync(QueryScope scope, Match m, CancellationToken ct)
+    private static Task<ColumnRef> ResolveMatchAsync(QueryScope scope, ClauseParts m, CancellationToken ct)
     {
-        if (m.Groups["table"].Success)
-            return scope.ResolveAsync(SqlText.Unquote(m.Groups["table"].Value), null, SqlText.Unquote(m.Groups["col"].Value), false, ct);
-        if (m.Groups["prefix"].Success)
+        if (m.Table is not null)
+            return scope.ResolveAsync(SqlText.Unquote(m.Table!), null, SqlText.Unquote(m.Col!), false, ct);
+        if (m.Prefix is not null)
         {
-            var prefix = m.Groups["prefix"].Value;
+            var prefix = m.Prefix!;
             // `tabToDo.name` without quotes reads as a prefix; treat a tab-prefixed DocType as a table.
             if (prefix.StartsWith("tab", StringComparison.Ordinal) && scope.Main.Field(prefix) is null)
-                return scope.ResolveAsync(prefix, null, m.Groups["pcol"].Value, false, ct);
-            return scope.ResolveAsync(null, prefix, m.Groups["pcol"].Value, false, ct);
+                return scope.ResolveAsync(prefix, null, m.PCol!, false, ct);
+            return scope.ResolveAsync(null, prefix, m.PCol!, false, ct);
         }
-        return scope.ResolveAsync(null, null, SqlText.Unquote(m.Groups["plain"].Value), false, ct);
+        return scope.ResolveAsync(null, null, SqlText.Unquote(m.Plain!), false, ct);
     }
 
     /// <summary><c>*</c>: every column of the table, in table order.</summary>
@@ -261,29 +258,25 @@ public static class DbQuery
         var result = new List<string>();
         if (string.IsNullOrWhiteSpace(text))
             return result;
-        SqlText.CheckOrderText(text, what);
-        foreach (var part in SqlText.SplitTopLevel(text))
+        foreach (var read in SqlText.ReadClause(text, what))
         {
-            if (part.Trim().Length == 0)
-                throw new DataError("Illegal SQL Query");
-            var m = SqlText.MatchOrder(part);
-            if (!m.Success)
-                throw new DataError("Illegal SQL Query");
-            var dir = m.Groups["dir"].Success ? " " + m.Groups["dir"].Value.ToUpperInvariant() : "";
+            // A part the grammar refuses fails where the loop reaches it, as when each part was read in turn.
+            var m = read ?? throw new DataError("Illegal SQL Query");
+            var dir = m.Dir is { } direction ? " " + direction.ToUpperInvariant() : "";
             if (items is null && dir.Length > 0)
                 throw new DataError("Illegal SQL Query");
             string expr;
-            if (m.Groups["fn"].Success)
+            if (m.Fn is { } function)
             {
                 if (items is null)
                     throw new DataError("Cannot use an aggregate function in group_by");
-                var fn = m.Groups["fn"].Value.ToUpperInvariant();
-                var distinct = m.Groups["distinct"].Success ? "DISTINCT " : "";
-                expr = m.Groups["star"].Success ? (fn == "COUNT" ? "COUNT(*)" : throw new DataError("Illegal SQL Query"))
+                var fn = function.ToUpperInvariant();
+                var distinct = m.Distinct is not null ? "DISTINCT " : "";
+                expr = m.Star is not null ? (fn == "COUNT" ? "COUNT(*)" : throw new DataError("Illegal SQL Query"))
                     : $"{fn}({distinct}{QueryScope.Readable(await ResolveClauseColumnAsync(scope, m, what, ct)).Sql})";
             }
-            else if (m.Groups["plain"].Success && items is not null
-                && items.FirstOrDefault(i => i.Key == SqlText.Unquote(m.Groups["plain"].Value) && (i.Aggregate || !QueryScope.IsColumn(scope.Main, i.Key))) is { } aliased)
+            else if (m.Plain is not null && items is not null
+                && items.FirstOrDefault(i => i.Key == SqlText.Unquote(m.Plain!) && (i.Aggregate || !QueryScope.IsColumn(scope.Main, i.Key))) is { } aliased)
             {
                 expr = scope.D.Quote("c" + items.IndexOf(aliased).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
@@ -296,17 +289,17 @@ public static class DbQuery
         return result;
     }
 
-    private static async Task<ColumnRef> ResolveClauseColumnAsync(QueryScope scope, Match m, string what, CancellationToken ct)
+    private static async Task<ColumnRef> ResolveClauseColumnAsync(QueryScope scope, ClauseParts m, string what, CancellationToken ct)
     {
-        var table = m.Groups["table"].Success ? SqlText.Unquote(m.Groups["table"].Value)
-            : m.Groups["prefix"].Success && m.Groups["prefix"].Value.StartsWith("tab", StringComparison.Ordinal) && scope.Main.Field(m.Groups["prefix"].Value) is null ? m.Groups["prefix"].Value
+        var table = m.Table is { } written ? SqlText.Unquote(written)
+            : m.Prefix is { } prefix && prefix.StartsWith("tab", StringComparison.Ordinal) && scope.Main.Field(prefix) is null ? prefix
             : null;
         if (table is not null)
         {
             var docType = table[3..];
             if (!scope.IsPartOfQuery(docType))
                 throw new DataError($"Please select atleast 1 column from {docType} to sort/group");
-            var col = SqlText.Unquote(m.Groups["table"].Success ? m.Groups["col"].Value : m.Groups["pcol"].Value);
+            var col = SqlText.Unquote(m.Table is not null ? m.Col! : m.PCol!);
             var alias = scope.AliasOf(docType)!;
             var meta = scope.MetaOfAlias(alias)!;
             if (!QueryScope.IsColumn(meta, col))

@@ -79,7 +79,9 @@ internal static partial class Filters
 
     private static bool IsOperator(string op) => Operators.Contains(Normalize(op));
 
-    private static string Normalize(string op) => Spaces().Replace(op.Trim().ToLowerInvariant(), " ");
+    // Nearly every filter names its operator as listed ("=", "like"): no new string for those.
+    private static string Normalize(string op) =>
+        Operators.Contains(op) ? op : Spaces().Replace(op.Trim().ToLowerInvariant(), " ");
 
     /// <summary>Resolves and compiles one condition; throws DataError for anything not allowed.</summary>
     public static async Task<string> CompileAsync(QueryScope scope, FilterCondition c, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace SharpBench.Model.Queries;
@@ -41,7 +42,60 @@ internal static partial class SqlText
     [GeneratedRegex(@"^[a-z0-9\-_ ,`'"".()*]*$", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex OrderCharacters();
 
+    // What the grammar made of a text, kept per process: the same list asks the same `fields` and
+    // `order_by` on every request, and reading them costs more than the rest of building its SQL
+    // (a Match with a Group object for each of the grammar's groups per entry). The parts depend
+    // on the text alone, never on a site, user or meta; bounded, since the texts come from clients.
+    private const int MaxRemembered = 1024;
+    private static readonly ConcurrentDictionary<string, ClauseParts> Fields = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(string What, string Text), ClauseParts?[]> Clauses = new();
+
     public static readonly HashSet<string> Aggregates = new(StringComparer.OrdinalIgnoreCase) { "count", "sum", "avg", "min", "max" };
+
+    /// <summary>
+    /// One <c>fields</c> entry (trimmed) checked and read with the field grammar; a hostile entry
+    /// raises Frappe's error, one the grammar cannot read "Field not permitted in query".
+    /// </summary>
+    public static ClauseParts ReadField(string field)
+    {
+        if (Fields.TryGetValue(field, out var known))
+            return known;
+        CheckField(field);
+        var m = MatchField(field);
+        if (!m.Success)
+            throw new DataError($"Field not permitted in query: {field}");
+        return Remember(Fields, field, ClauseParts.From(m));
+    }
+
+    /// <summary>
+    /// <c>order_by</c>/<c>group_by</c> checked as a whole, then each comma-separated part read with
+    /// the order grammar: null for a part it refuses (the caller raises "Illegal SQL Query" there).
+    /// </summary>
+    public static ClauseParts?[] ReadClause(string text, string what)
+    {
+        if (Clauses.TryGetValue((what, text), out var known))
+            return known;
+        CheckOrderText(text, what);
+        var parts = SplitTopLevel(text);
+        var read = new ClauseParts?[parts.Count];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i].Trim().Length == 0)
+                continue;
+            var m = MatchOrder(parts[i]);
+            read[i] = m.Success ? ClauseParts.From(m) : null;
+        }
+        return Remember(Clauses, (what, text), read);
+    }
+
+    private static TValue Remember<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (cache.Count >= MaxRemembered)
+            cache.Clear();
+        cache[key] = value;
+        return value;
+    }
 
     /// <summary>Reads one <c>fields</c> entry with the field grammar.</summary>
     public static Match MatchField(string field) => Guard(() => FieldShape().Match(field));
@@ -156,5 +210,20 @@ internal static partial class SqlText
         }
         parts.Add(text[start..]);
         return parts;
+    }
+}
+
+/// <summary>
+/// One entry of <c>fields</c> or one part of <c>order_by</c>/<c>group_by</c> as the grammar read
+/// it: each group's text as written, null where the group did not match.
+/// </summary>
+internal sealed record ClauseParts(
+    string? Fn, string? Distinct, string? Star, string? Star2, string? Table, string? Col,
+    string? Prefix, string? PCol, string? Plain, string? Alias, string? Dir)
+{
+    public static ClauseParts From(Match m)
+    {
+        string? G(string name) => m.Groups[name] is { Success: true } g ? g.Value : null;
+        return new(G("fn"), G("distinct"), G("star"), G("star2"), G("table"), G("col"), G("prefix"), G("pcol"), G("plain"), G("alias"), G("dir"));
     }
 }
