@@ -42,7 +42,7 @@ internal static class ContentSanitizer
             if (d.Get(f.FieldName) is not string value || !value.Contains('<') || Skips(f, allowOnSubmitOnly))
                 continue;
             var clean = Html(value);
-            if (!ReferenceEquals(clean, value))
+            if (!string.Equals(clean, value, StringComparison.Ordinal))
                 d.SetRaw(f.FieldName, clean);
         }
     }
