@@ -29,6 +29,9 @@ public sealed class DocField
     [JsonPropertyName("depends_on")] public string? DependsOn { get; set; }
     [JsonPropertyName("description")] public string? Description { get; set; }
 
+    /// <summary>Keep HTML in this field exactly as sent (Frappe's "Ignore XSS Filter"): for fields whose markup is trusted or escaped when shown.</summary>
+    [JsonPropertyName("ignore_xss_filter")] public int IgnoreXssFilter { get; set; }
+
     /// <summary>How this field is stored, or null for layout fields and tables that have no column.</summary>
     [JsonIgnore]
     public ColumnKind? Storage

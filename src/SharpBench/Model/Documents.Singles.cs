@@ -63,6 +63,7 @@ public static partial class Documents
         await DocEvents.RunAsync(ctx, doc, DocEvents.Validate, ct);
         await DocEvents.RunAsync(ctx, doc, DocEvents.BeforeSave, ct);
         PrepareChildren(ctx, doc, now, false);
+        ContentSanitizer.Apply(doc, allowOnSubmitOnly: false);
         await Validation.RunAsync(ctx, doc, true, ct);
 
         await Singles.ReplaceAsync(db, meta.Name, ColumnValues(doc)

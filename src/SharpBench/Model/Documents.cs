@@ -204,6 +204,7 @@ public static partial class Documents
         await DocEvents.RunAsync(ctx, doc, DocEvents.Validate, ct);
         await DocEvents.RunAsync(ctx, doc, submitting ? DocEvents.BeforeSubmit : DocEvents.BeforeSave, ct);
         PrepareChildren(ctx, doc, now, true);
+        ContentSanitizer.Apply(doc, allowOnSubmitOnly: false);
         await Validation.RunAsync(ctx, doc, true, ct);
 
         var db = await ctx.DbAsync(ct);
@@ -301,6 +302,8 @@ public static partial class Documents
         PrepareChildren(ctx, doc, now, false);
         if (action == "cancel")
             await CheckNoLinksAsync(ctx, doc, submittedOnly: true, ct);
+        else
+            ContentSanitizer.Apply(doc, allowOnSubmitOnly: action == "update_after_submit");
         await Validation.RunAsync(ctx, doc, action != "cancel", ct);
 
         var values = ColumnValues(doc);
