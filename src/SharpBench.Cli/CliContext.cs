@@ -12,6 +12,19 @@ public static class CliContext
         Recursive = true,
     };
 
+    /// <summary>The command a command line runs: its first word that is neither an option nor <c>--site</c>'s value.</summary>
+    public static string? CommandName(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == SiteOption.Name)
+                i++;
+            else if (!args[i].StartsWith('-'))
+                return args[i];
+        }
+        return null;
+    }
+
     public static Bench Bench() => SharpBench.Sites.Bench.Locate();
 
     /// <summary>The sites a site command acts on: <c>--site X|all</c>, then <c>FRAPPE_SITE</c>, then the default site.</summary>

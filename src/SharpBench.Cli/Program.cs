@@ -5,8 +5,9 @@ using SharpBench.Hosting;
 
 // Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
 // hooks and methods matter to serve, migrate and new-site as much as to the worker. A
-// healthcheck, run every few seconds in each container, needs none of them.
-if (args is not ["health", ..])
+// healthcheck, run every few seconds in each container, needs none of them; nor does a backup,
+// which must work even when an app's code is broken (that is when one is most wanted).
+if (CliContext.CommandName(args) is not ("health" or "backup"))
 {
     // An app that cannot load stops every role with its file and reason, never skipped in silence.
     try

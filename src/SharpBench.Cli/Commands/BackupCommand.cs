@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SharpBench.Backups;
-using SharpBench.CoreApp;
 using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
@@ -19,7 +18,9 @@ public static class BackupCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
         {
             var bench = CliContext.Bench();
-            var registry = BenchHost.Sites(bench);
+            // A backup reads only the sites' configs and databases: a host without the apps will
+            // do, which spares each run the app registration every other command pays for.
+            var registry = new SiteRegistry(bench, new HostState(bench));
             var options = new BackupOptions
             {
                 WithFiles = parse.GetValue(withFiles),

@@ -10,14 +10,18 @@ public static class DbTools
 {
     public sealed record Login(string Host, int Port, string User, string Password, string Database);
 
-    public static Login Parse(DbConnectionInfo info)
+    // One method per client library, so a MariaDB backup never loads Npgsql.
+    public static Login Parse(DbConnectionInfo info) => info.Kind == DbKind.MariaDb ? MariaDb(info) : Postgres(info);
+
+    private static Login MariaDb(DbConnectionInfo info)
     {
-        if (info.Kind == DbKind.MariaDb)
-        {
-            var b = new MySqlConnectionStringBuilder(info.ConnectionString);
-            // Over a Unix socket the host is the socket's path (MariaDbConnectArgs tells them apart).
-            return new Login(b.Server, (int)b.Port, b.UserID, b.Password, b.Database);
-        }
+        var b = new MySqlConnectionStringBuilder(info.ConnectionString);
+        // Over a Unix socket the host is the socket's path (MariaDbConnectArgs tells them apart).
+        return new Login(b.Server, (int)b.Port, b.UserID, b.Password, b.Database);
+    }
+
+    private static Login Postgres(DbConnectionInfo info)
+    {
         var n = new NpgsqlConnectionStringBuilder(info.ConnectionString);
         return new Login(n.Host ?? "127.0.0.1", n.Port, n.Username ?? "", n.Password ?? "", n.Database ?? "");
     }

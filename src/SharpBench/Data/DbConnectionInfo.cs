@@ -17,32 +17,36 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
     public static DbConnectionInfo Server(DbKind kind, string host, int port, string user, string password, string? database) =>
         Server(new DbEndpoint(kind, host, port), user, password, database);
 
-    internal static DbConnectionInfo Server(DbEndpoint endpoint, string user, string password, string? database)
+    // One method per client library: a command on a MariaDB site then never loads Npgsql (and
+    // the other way round), which a one-shot command like backup would pay for at start.
+    internal static DbConnectionInfo Server(DbEndpoint endpoint, string user, string password, string? database) =>
+        endpoint.Kind == DbKind.MariaDb ? MariaDb(endpoint, user, password, database) : Postgres(endpoint, user, password, database);
+
+    private static DbConnectionInfo MariaDb(DbEndpoint endpoint, string user, string password, string? database)
     {
-        var kind = endpoint.Kind;
-        var describe = endpoint.Describe;
-        if (kind == DbKind.MariaDb)
+        var b = new MySqlConnectionStringBuilder
         {
-            var b = new MySqlConnectionStringBuilder
-            {
-                Server = endpoint.Socket ?? endpoint.Host,
-                Port = (uint)endpoint.Port,
-                UserID = user,
-                Password = password,
-                Database = database ?? "",
-                CharacterSet = "utf8mb4",
-                ConnectionTimeout = 10,
-                AllowUserVariables = true,
-                // Frappe reads datetimes as naive local values; so do we.
-                DateTimeKind = MySqlDateTimeKind.Unspecified,
-                ConvertZeroDateTime = true,
-                // Database prepares the statements a connection repeats (see Database.Command).
-                IgnorePrepare = false,
-            };
-            if (endpoint.Socket is not null)
-                b.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
-            return new(kind, b.ToString(), describe);
-        }
+            Server = endpoint.Socket ?? endpoint.Host,
+            Port = (uint)endpoint.Port,
+            UserID = user,
+            Password = password,
+            Database = database ?? "",
+            CharacterSet = "utf8mb4",
+            ConnectionTimeout = 10,
+            AllowUserVariables = true,
+            // Frappe reads datetimes as naive local values; so do we.
+            DateTimeKind = MySqlDateTimeKind.Unspecified,
+            ConvertZeroDateTime = true,
+            // Database prepares the statements a connection repeats (see Database.Command).
+            IgnorePrepare = false,
+        };
+        if (endpoint.Socket is not null)
+            b.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
+        return new(endpoint.Kind, b.ToString(), endpoint.Describe);
+    }
+
+    private static DbConnectionInfo Postgres(DbEndpoint endpoint, string user, string password, string? database)
+    {
         var (host, port) = endpoint.Socket is null ? (endpoint.Host, endpoint.Port) : endpoint.PostgresSocket();
         var n = new NpgsqlConnectionStringBuilder
         {
@@ -53,6 +57,6 @@ public sealed record DbConnectionInfo(DbKind Kind, string ConnectionString, stri
             Database = database ?? "postgres",
             Timeout = 10,
         };
-        return new(kind, n.ToString(), describe);
+        return new(endpoint.Kind, n.ToString(), endpoint.Describe);
     }
 }

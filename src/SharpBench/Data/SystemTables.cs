@@ -34,10 +34,17 @@ public static class SystemTables
     public static async Task EnsureAsync(Database db, CancellationToken ct = default)
     {
         var d = db.Dialect;
+        // One catalogue read instead of a CREATE TABLE IF NOT EXISTS per table: migrate calls this
+        // on every run, and on a site that has them all it then costs a single query.
+        var present = (await TableCatalogue.TablesAsync(db, ct)).ToHashSet(StringComparer.Ordinal);
         foreach (var t in All)
         {
-            await db.ExecuteAsync(d.CreateTable(t.Name, t.Columns, t.PrimaryKey), [], ct);
-            var existing = await d.IndexesAsync(db, t.Name, ct);
+            var created = !present.Contains(t.Name);
+            if (created)
+                await db.ExecuteAsync(d.CreateTable(t.Name, t.Columns, t.PrimaryKey), [], ct);
+            if (t.Indexes.Count == 0)
+                continue;
+            HashSet<string> existing = created ? [] : await d.IndexesAsync(db, t.Name, ct);
             foreach (var cols in t.Indexes)
             {
                 var name = d.IndexName(t.Name, string.Join("_", cols), unique: false);

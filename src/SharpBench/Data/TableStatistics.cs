@@ -23,18 +23,11 @@ internal static class TableStatistics
     public static async Task GatherAsync(Database db, Action<string> progress, CancellationToken ct = default)
     {
         var d = db.Dialect;
-        var catalogue = d.Kind switch
-        {
-            DbKind.MariaDb => "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
-            DbKind.Postgres => "SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
-            _ => null,
-        };
-        if (catalogue is null)
+        if (d.Kind == DbKind.Sqlite)
             return;
         progress("Gathering table statistics");
-        foreach (var row in await db.QueryAsync(catalogue, [], ct))
+        foreach (var table in await TableCatalogue.TablesAsync(db, ct))
         {
-            var table = (string)row["t"]!;
             if (d.Kind == DbKind.Postgres)
             {
                 await db.ExecuteAsync($"ANALYZE {d.Quote(table)}", [], ct);

@@ -31,16 +31,32 @@ public static class SiteInstaller
         await db.CommitAsync(ct);
     }
 
-    /// <summary>Creates or extends the table of every DocType; safe to run on a site with data.</summary>
+    /// <summary>
+    /// Creates or extends the table of every DocType; safe to run on a site with data. As Frappe's
+    /// migrate (frappe/modules/import_file.py: a DocType whose stored <c>migration_hash</c> equals
+    /// its JSON's is not imported again), a DocType whose definition is unchanged since the last
+    /// sync is skipped: no catalogue reads, no DDL, no rows. Stricter than Frappe, the stored hash
+    /// also covers the table layout SharpBench derives from the JSON (columns, indexes), and a
+    /// DocType whose table or tabDocType row has gone missing is synced again.
+    /// </summary>
     public static async Task MigrateSchemaAsync(Database db, IReadOnlyList<App> apps, Action<string> progress, CancellationToken ct = default)
     {
         await SystemTables.EnsureAsync(db, ct);
+        var tables = (await TableCatalogue.TablesAsync(db, ct)).ToHashSet(StringComparer.Ordinal);
+        var synced = await SyncedHashesAsync(db, ct);
+        var rows = tables.Contains("tabDocType") ? await DocTypeRowsAsync(db, ct) : [];
+        var changed = new List<(App App, Model.DocTypeMeta Meta, string Hash)>();
         foreach (var app in apps)
         {
             foreach (var meta in app.DocTypes())
             {
+                var hash = DefinitionHash(meta);
+                if (synced.GetValueOrDefault(meta.Name) == hash && rows.Contains(meta.Name)
+                    && (!SchemaSync.HasTable(meta) || tables.Contains(meta.TableName)))
+                    continue;
                 progress($"Syncing {app.Name}: {meta.Name}");
                 await SchemaSync.SyncAsync(db, meta, ct);
+                changed.Add((app, meta, hash));
             }
         }
         // DDL commits on MariaDB, so the rows are written in their own transaction afterwards.
@@ -50,17 +66,12 @@ public static class SiteInstaller
         {
             foreach (var module in app.Modules)
                 await InsertIfMissingAsync(db, "tabModule Def", module, now, new() { ["module_name"] = module, ["app_name"] = app.Name }, ct);
-            foreach (var meta in app.DocTypes())
-            {
-                // Only a DocType whose definition changed is rewritten (Frappe compares the JSON's
-                // modified stamp), so a migrate with nothing new leaves tabDocType as it was.
-                var hash = DefinitionHash(meta);
-                if (await SyncedHashAsync(db, meta.Name, ct) == hash && await Rows.ExistsAsync(db, "tabDocType", meta.Name, ct))
-                    continue;
-                progress($"Writing DocType {meta.Name}");
-                await Model.DocTypeRows.WriteAsync(db, meta, now, ct);
-                await WriteSyncedHashAsync(db, meta.Name, hash, now, ct);
-            }
+        }
+        foreach (var (_, meta, hash) in changed)
+        {
+            progress($"Writing DocType {meta.Name}");
+            await Model.DocTypeRows.WriteAsync(db, meta, now, ct);
+            await WriteSyncedHashAsync(db, meta.Name, hash, now, ct);
         }
         await MakeHomeFolderAsync(db, now, ct);
         await db.CommitAsync(ct);
@@ -68,14 +79,32 @@ public static class SiteInstaller
 
     private const string SyncParent = "__doctype_sync";
 
-    private static string DefinitionHash(Model.DocTypeMeta meta) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(meta, Model.DocTypeMeta.JsonOptions)));
+    /// <summary>The definition as Frappe's JSON plus the table SharpBench makes of it.</summary>
+    private static string DefinitionHash(Model.DocTypeMeta meta)
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(meta, Model.DocTypeMeta.JsonOptions);
+        var layout = System.Text.Encoding.UTF8.GetBytes("\n" + SchemaSync.Layout(meta));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([.. json, .. layout]));
+    }
 
-    private static async Task<string?> SyncedHashAsync(Database db, string doctype, CancellationToken ct)
+    private static async Task<Dictionary<string, string>> SyncedHashesAsync(Database db, CancellationToken ct)
     {
         var d = db.Dialect;
-        return await db.ScalarAsync($"SELECT {d.Quote("defvalue")} FROM {d.Quote("tabDefaultValue")} WHERE {d.Quote("parent")} = @p0 AND {d.Quote("defkey")} = @p1",
-            [SyncParent, doctype], ct) as string;
+        var rows = await db.QueryAsync($"SELECT {d.Quote("defkey")} AS k, {d.Quote("defvalue")} AS v FROM {d.Quote("tabDefaultValue")} WHERE {d.Quote("parent")} = @p0", [SyncParent], ct);
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row["k"] is string k && row["v"] is string v)
+                hashes[k] = v;
+        }
+        return hashes;
+    }
+
+    private static async Task<HashSet<string>> DocTypeRowsAsync(Database db, CancellationToken ct)
+    {
+        var d = db.Dialect;
+        return (await db.QueryAsync($"SELECT {d.Quote("name")} AS n FROM {d.Quote("tabDocType")}", [], ct))
+            .Select(r => (string)r["n"]!).ToHashSet(StringComparer.Ordinal);
     }
 
     private static async Task WriteSyncedHashAsync(Database db, string doctype, string hash, DateTime now, CancellationToken ct)

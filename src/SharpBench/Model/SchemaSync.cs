@@ -11,7 +11,7 @@ public static class SchemaSync
 {
     public static async Task SyncAsync(Database db, DocTypeMeta meta, CancellationToken ct = default)
     {
-        if (meta.Single || meta.IsVirtual == 1)
+        if (!HasTable(meta))
             return;
         var d = db.Dialect;
         var table = meta.TableName;
@@ -40,10 +40,20 @@ public static class SchemaSync
         return columns;
     }
 
-    private static async Task SyncIndexesAsync(Database db, DocTypeMeta meta, CancellationToken ct)
+    /// <summary>Whether the DocType has a table of its own (Singles live in tabSingles, virtual ones nowhere).</summary>
+    internal static bool HasTable(DocTypeMeta meta) => !meta.Single && meta.IsVirtual != 1;
+
+    /// <summary>
+    /// What a sync of this DocType makes of its table: its columns and indexes. Migrate stores it
+    /// with the definition, so a release that changes how tables are laid out resyncs every one.
+    /// </summary>
+    internal static string Layout(DocTypeMeta meta) => HasTable(meta)
+        ? string.Join('\n', ColumnsOf(meta).Select(c => c.ToString()).Concat(IndexesOf(meta).Select(i => $"index {i.Column} unique={i.Unique}")))
+        : "";
+
+    /// <summary>The indexes a DocType's table carries (column, unique).</summary>
+    internal static List<(string Column, bool Unique)> IndexesOf(DocTypeMeta meta)
     {
-        var d = db.Dialect;
-        var table = meta.TableName;
         var wanted = new List<(string Column, bool Unique)>();
         if (meta.IsChild)
         {
@@ -66,6 +76,14 @@ public static class SchemaSync
             else if (f.SearchIndex == 1)
                 wanted.Add((f.FieldName, false));
         }
+        return wanted;
+    }
+
+    private static async Task SyncIndexesAsync(Database db, DocTypeMeta meta, CancellationToken ct)
+    {
+        var d = db.Dialect;
+        var table = meta.TableName;
+        var wanted = IndexesOf(meta);
         var existing = await d.IndexesAsync(db, table, ct);
         foreach (var (column, unique) in wanted)
         {
