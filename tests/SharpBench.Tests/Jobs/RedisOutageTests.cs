@@ -151,15 +151,18 @@ public sealed class RedisOutageTests
         }
 
         var (waited, waitedFor) = await EnqueueWhileLoadingAsync(30, "after-loading");
-        Assert.Null(waited);
+        Assert.True(waited is null, $"the enqueue with a 30 s bound failed after {waitedFor.TotalSeconds:0.00} s: {waited}");
         Assert.True(waitedFor > TimeSpan.FromSeconds(0.5), $"took {waitedFor.TotalSeconds:0.00} s: redis was not loading");
         Assert.Equal(JobStatus.Queued, (await bench.Backend.GetAsync($"{site.Name}::after-loading"))?.Status);
 
         var (refused, refusedAfter) = await EnqueueWhileLoadingAsync(0.5, "past-bound");
         var error = Assert.IsType<QueueUnavailableError>(refused);
         Assert.Equal(503, error.StatusCode);
-        // Redis refuses the client's handshake while loading, so the reason may read "unreachable" or "LOADING".
-        Assert.Contains("Nothing was queued", error.Message, StringComparison.Ordinal);
         Assert.True(refusedAfter < TimeSpan.FromSeconds(2), $"failed after {refusedAfter.TotalSeconds:0.0} s");
+        // Redis refuses the client's handshake while loading, so the reason may read "unreachable" or
+        // "LOADING" and nothing was sent. On a slow machine the command can instead be caught behind a
+        // reconnect's handshake when the bound runs out: then the client cannot know, and the message
+        // must say so rather than promise nothing was queued.
+        Assert.True(error.Message.Contains("Nothing was queued", StringComparison.Ordinal) || error.Message.Contains("may still have been queued", StringComparison.Ordinal), error.Message);
     }
 }
