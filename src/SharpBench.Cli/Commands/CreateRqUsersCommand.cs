@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SharpBench.Sites;
 using SharpBench.Jobs;
+using SharpBench.Sites;
 
 namespace SharpBench.Cli.Commands;
 

@@ -45,7 +45,7 @@ public static class SiteInstaller
         var tables = (await TableCatalogue.TablesAsync(db, ct)).ToHashSet(StringComparer.Ordinal);
         var synced = await SyncedHashesAsync(db, ct);
         var rows = tables.Contains("tabDocType") ? await DocTypeRowsAsync(db, ct) : [];
-        var changed = new List<(App App, Model.DocTypeMeta Meta, string Hash)>();
+        var changed = new List<(Model.DocTypeMeta Meta, string Hash)>();
         foreach (var app in apps)
         {
             foreach (var meta in app.DocTypes())
@@ -56,7 +56,7 @@ public static class SiteInstaller
                     continue;
                 progress($"Syncing {app.Name}: {meta.Name}");
                 await SchemaSync.SyncAsync(db, meta, ct);
-                changed.Add((app, meta, hash));
+                changed.Add((meta, hash));
             }
         }
         // DDL commits on MariaDB, so the rows are written in their own transaction afterwards.
@@ -67,7 +67,7 @@ public static class SiteInstaller
             foreach (var module in app.Modules)
                 await InsertIfMissingAsync(db, "tabModule Def", module, now, new() { ["module_name"] = module, ["app_name"] = app.Name }, ct);
         }
-        foreach (var (_, meta, hash) in changed)
+        foreach (var (meta, hash) in changed)
         {
             progress($"Writing DocType {meta.Name}");
             await Model.DocTypeRows.WriteAsync(db, meta, now, ct);

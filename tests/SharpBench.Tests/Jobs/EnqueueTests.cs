@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using SharpBench.Sites;
 using SharpBench.Jobs;
+using SharpBench.Sites;
 
 namespace SharpBench.Tests.Jobs;
 

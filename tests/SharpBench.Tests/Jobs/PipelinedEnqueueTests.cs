@@ -1,5 +1,5 @@
-using SharpBench.Sites;
 using SharpBench.Jobs;
+using SharpBench.Sites;
 using SharpBench.Tests.App;
 using StackExchange.Redis;
 

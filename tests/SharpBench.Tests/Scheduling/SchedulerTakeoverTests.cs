@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using SharpBench.Sites;
 using SharpBench.Jobs;
 using SharpBench.Scheduling;
+using SharpBench.Sites;
 using SharpBench.Tests.Support;
 
 namespace SharpBench.Tests.Scheduling;

@@ -215,11 +215,10 @@ public static class DbQuery
 
     private static Task<ColumnRef> ResolveMatchAsync(QueryScope scope, ClauseParts m, CancellationToken ct)
     {
-        if (m.Table is not null)
-            return scope.ResolveAsync(SqlText.Unquote(m.Table!), null, SqlText.Unquote(m.Col!), false, ct);
-        if (m.Prefix is not null)
+        if (m.Table is { } table)
+            return scope.ResolveAsync(SqlText.Unquote(table), null, SqlText.Unquote(m.Col!), false, ct);
+        if (m.Prefix is { } prefix)
         {
-            var prefix = m.Prefix!;
             // `tabToDo.name` without quotes reads as a prefix; treat a tab-prefixed DocType as a table.
             if (prefix.StartsWith("tab", StringComparison.Ordinal) && scope.Main.Field(prefix) is null)
                 return scope.ResolveAsync(prefix, null, m.PCol!, false, ct);
@@ -275,8 +274,8 @@ public static class DbQuery
                 expr = m.Star is not null ? (fn == "COUNT" ? "COUNT(*)" : throw new DataError("Illegal SQL Query"))
                     : $"{fn}({distinct}{QueryScope.Readable(await ResolveClauseColumnAsync(scope, m, what, ct)).Sql})";
             }
-            else if (m.Plain is not null && items is not null
-                && items.FirstOrDefault(i => i.Key == SqlText.Unquote(m.Plain!) && (i.Aggregate || !QueryScope.IsColumn(scope.Main, i.Key))) is { } aliased)
+            else if (m.Plain is { } plain && items is not null
+                && items.FirstOrDefault(i => i.Key == SqlText.Unquote(plain) && (i.Aggregate || !QueryScope.IsColumn(scope.Main, i.Key))) is { } aliased)
             {
                 expr = scope.D.Quote("c" + items.IndexOf(aliased).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
