@@ -80,6 +80,22 @@ while IFS= read -r suite; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
 done <<<"$suites"
 
+# CI shows only the tail of this output, so name every failure here, next to the count.
+if [ "$failed" -gt 0 ]; then
+  echo "== failures"
+  if [ -f "$trx" ]; then
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" |
+      sed -E 's/.* testName="([^"]*)".*/xunit: \1/' | head -20
+  fi
+  for log in "$results"/*.log; do
+    [ -f "$log" ] || continue
+    grep -E '^[[:space:]]*not ok' "$log" | sed -E "s/^[[:space:]]*/$(basename "$log" .log): /" | head -10
+  done
+fi
+# A copy outside the checkout, which CI deletes, so a failure can still be read afterwards.
+last="${TMPDIR:-/tmp}/sharpbench-last-results"
+rm -rf "$last" && cp -r "$results" "$last" 2>/dev/null || true
+
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 echo "$summary"
