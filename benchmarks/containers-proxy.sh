@@ -6,7 +6,10 @@
 #   published  the frontend's published port (the engine's docker-proxy, then nginx, then the backend)
 #   frontend   the frontend container's own address (nginx, then the backend; no docker-proxy)
 #   backend    the backend container's address (no nginx)
-# and c=1 through the published port, for latency. Rounds alternate ours and the peer's.
+# and nginx's own ceiling: a location in our frontend that answers the ping's body itself
+# (return 200, no upstream), through the published port and the container's address. That is the
+# most any proxied ping can reach on this machine with this engine.
+# And c=1 through the published port, for latency. Rounds alternate ours and the peer's.
 # Env: ROUNDS (3) DUR (10) NGINX_WORKERS (empty: the image's "auto"; a number sets both frontends)
 #      PEERS (the peers folder; default ../shared/peers beside the main checkout)
 # Prints a table and, last, the medians and the ratios; raw wrk output in benchmarks/results/.
@@ -46,12 +49,20 @@ if [ -n "${NGINX_WORKERS:-}" ]; then
   done
   sleep 1
 fi
+# The ceiling location, next to the real ones (same server block, same security headers).
+printf '\tlocation = /nginx-ceiling { default_type application/json; return 200 '"'"'{"message":"pong"}'"'"'; }\n' >"$out/ceiling.conf"
+docker cp "$out/ceiling.conf" "$(dc ps -q frontend):/tmp/ceiling.conf" >/dev/null
+dc exec -T -u 0 frontend sh -c "sed -i '/^\tlisten 8080;/r /tmp/ceiling.conf' /etc/nginx/conf.d/frappe.conf && nginx -s reload"
+sleep 1
 ip() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(dc ps -q "$1")"; }
 declare -A url=(
   [ours-published]="http://127.0.0.1:$port" [peer-published]="http://127.0.0.1:$peer_port"
   [ours-frontend]="http://$(ip frontend):8080" [peer-frontend]="http://$(ip peer-frontend):8080"
   [ours-backend]="http://$(ip backend):8000" [peer-backend]="http://$(ip peer-backend):8000"
 )
+ceiling=(published "http://127.0.0.1:$port/nginx-ceiling" frontend "http://$(ip frontend):8080/nginx-ceiling")
+body=$(curl -sS --max-time 5 "${ceiling[1]}")
+[ "$body" = '{"message":"pong"}' ] || { echo "the nginx ceiling location answered: $body" >&2; exit 1; }
 for k in "${!url[@]}"; do
   body=$(curl -sS --max-time 5 -H 'Host: bench.localhost' "${url[$k]}/api/method/ping")
   [ "$body" = '{"message":"pong"}' ] || { echo "$k answered: $body" >&2; exit 1; }
@@ -75,6 +86,13 @@ for r in $(seq "$ROUNDS"); do
       runs[$k]+="${res%% *} "
     done
   done
+  for i in 0 2; do
+    k=nginx-${ceiling[$i]}
+    wait_quiet "$out/quiet.log" "$k round $r" >/dev/null
+    res=$(wrk_run 2 32 "$DUR" "${ceiling[$((i + 1))]}")
+    echo "round $r $k c=32: $res" | tee -a "$out/runs.txt"
+    runs[$k]+="${res%% *} "
+  done
   for who in ours peer; do
     res=$(wrk_run 1 1 "$DUR" "${url[$who-published]}/api/method/ping" -H 'Host: bench.localhost')
     echo "round $r $who-published c=1: $res" | tee -a "$out/runs.txt"
@@ -89,6 +107,9 @@ med() { tr ' ' '\n' <<<"$1" | grep . | median; }
   for path in published frontend backend; do
     o=$(med "${runs[ours-$path]}") p=$(med "${runs[peer-$path]}")
     printf '%-10s %14.0f %14.0f %7.2fx\n' "$path" "$o" "$p" "$(echo "$o / $p" | bc -l)"
+  done
+  for path in published frontend; do
+    printf '%-10s %14.0f   (nginx alone: return 200 in our frontend, no upstream)\n' "nginx-$path" "$(med "${runs[nginx-$path]}")"
   done
   echo "c=1 p50 through the published port: ours $(med "${runs[ours-c1]}") ms, peer $(med "${runs[peer-c1]}") ms"
 } | tee "$out/summary.txt"

@@ -115,11 +115,6 @@ public sealed partial class DocTypeMeta
         }
     }
 
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        Converters = { new LenientIntConverter(), new LenientStringConverter() },
-    };
+    /// <summary>Frappe's DocType JSON, leniently read (numbers as strings, comments, trailing commas).</summary>
+    public static readonly JsonSerializerOptions JsonOptions = DocTypeJsonContext.Default.Options;
 }
