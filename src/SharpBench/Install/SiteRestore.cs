@@ -21,6 +21,9 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
         var exists = bench.SiteExists(siteName);
         var sitePath = bench.SitePath(siteName);
         var work = Directory.CreateTempSubdirectory("sb-restore-");
+        // The apps migrate needs are loaded (a reflection scan and every DocType parsed) while the
+        // dump loads, which keeps the database server busy and leaves this process mostly waiting.
+        var host = o.SkipMigrate ? null : Task.Run(() => BenchHost.Load(bench), ct);
         try
         {
             var key = o.EncryptionKey ?? (exists ? bench.SiteConfig(siteName).GetString("backup_encryption_key") : null);
@@ -79,9 +82,9 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
                 }
                 AdoptEncryptionKey(siteName, configBackup);
             }
-            if (!o.SkipMigrate)
+            if (host is not null)
             {
-                var site = new Site(siteName, sitePath, bench.SiteConfig(siteName), BenchHost.Load(bench));
+                var site = new Site(siteName, sitePath, bench.SiteConfig(siteName), await host);
                 foreach (var error in await SiteMigration.RunAsync(bench, site, progress, ct))
                     progress("Error: " + error);
             }
