@@ -8,7 +8,8 @@
 #   backend    the backend container's address (no nginx)
 # and nginx's own ceiling: a location in our frontend that answers the ping's body itself
 # (return 200, no upstream), through the published port and the container's address. That is the
-# most any proxied ping can reach on this machine with this engine.
+# most any ping through the frontend can reach on this machine with this engine; and a location
+# proxying to nginx itself, the most any proxied ping can reach, whatever the backend.
 # And c=1 through the published port, for latency. Rounds alternate ours and the peer's.
 # Env: ROUNDS (3) DUR (10) NGINX_WORKERS (empty: the image's "auto"; a number sets both frontends)
 #      PEERS (the peers folder; default ../shared/peers beside the main checkout)
@@ -50,9 +51,13 @@ if [ -n "${NGINX_WORKERS:-}" ]; then
   sleep 1
 fi
 # The ceiling location, next to the real ones (same server block, same security headers).
-printf '\tlocation = /nginx-ceiling { default_type application/json; return 200 '"'"'{"message":"pong"}'"'"'; }\n' >"$out/ceiling.conf"
+# And a location proxying to a second server of the same nginx that answers by itself, through
+# a keepalive pool as the backend's: the ceiling of a proxied ping with a backend that costs nothing.
+printf '\tlocation = /nginx-ceiling { default_type application/json; return 200 '"'"'{"message":"pong"}'"'"'; }\n\tlocation = /nginx-proxied { proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://ceiling-upstream/nginx-ceiling; }\n' >"$out/ceiling.conf"
+printf 'upstream ceiling-upstream { server 127.0.0.1:8081; keepalive 64; }\nserver { listen 127.0.0.1:8081; location = /nginx-ceiling { default_type application/json; return 200 '"'"'{"message":"pong"}'"'"'; } }\n' >"$out/ceiling-server.conf"
 docker cp "$out/ceiling.conf" "$(dc ps -q frontend):/tmp/ceiling.conf" >/dev/null
-dc exec -T -u 0 frontend sh -c "sed -i '/^\tlisten 8080;/r /tmp/ceiling.conf' /etc/nginx/conf.d/frappe.conf && nginx -s reload"
+docker cp "$out/ceiling-server.conf" "$(dc ps -q frontend):/tmp/ceiling-server.conf" >/dev/null
+dc exec -T -u 0 frontend sh -c "sed -i '/^\tlisten 8080;/r /tmp/ceiling.conf' /etc/nginx/conf.d/frappe.conf && cat /tmp/ceiling-server.conf >>/etc/nginx/conf.d/frappe.conf && nginx -t -q && nginx -s reload"
 sleep 1
 ip() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(dc ps -q "$1")"; }
 declare -A url=(
@@ -60,9 +65,12 @@ declare -A url=(
   [ours-frontend]="http://$(ip frontend):8080" [peer-frontend]="http://$(ip peer-frontend):8080"
   [ours-backend]="http://$(ip backend):8000" [peer-backend]="http://$(ip peer-backend):8000"
 )
-ceiling=(published "http://127.0.0.1:$port/nginx-ceiling" frontend "http://$(ip frontend):8080/nginx-ceiling")
-body=$(curl -sS --max-time 5 "${ceiling[1]}")
-[ "$body" = '{"message":"pong"}' ] || { echo "the nginx ceiling location answered: $body" >&2; exit 1; }
+ceiling=(published "http://127.0.0.1:$port/nginx-ceiling" frontend "http://$(ip frontend):8080/nginx-ceiling"
+  proxied-published "http://127.0.0.1:$port/nginx-proxied" proxied-frontend "http://$(ip frontend):8080/nginx-proxied")
+for i in 1 5; do
+  body=$(curl -sS --max-time 5 "${ceiling[$i]}")
+  [ "$body" = '{"message":"pong"}' ] || { echo "the nginx ceiling location ${ceiling[$i]} answered: $body" >&2; exit 1; }
+done
 for k in "${!url[@]}"; do
   body=$(curl -sS --max-time 5 -H 'Host: bench.localhost' "${url[$k]}/api/method/ping")
   [ "$body" = '{"message":"pong"}' ] || { echo "$k answered: $body" >&2; exit 1; }
@@ -86,7 +94,7 @@ for r in $(seq "$ROUNDS"); do
       runs[$k]+="${res%% *} "
     done
   done
-  for i in 0 2; do
+  for i in 0 2 4 6; do
     k=nginx-${ceiling[$i]}
     wait_quiet "$out/quiet.log" "$k round $r" >/dev/null
     res=$(wrk_run 2 32 "$DUR" "${ceiling[$((i + 1))]}")
@@ -110,6 +118,9 @@ med() { tr ' ' '\n' <<<"$1" | grep . | median; }
   done
   for path in published frontend; do
     printf '%-10s %14.0f   (nginx alone: return 200 in our frontend, no upstream)\n' "nginx-$path" "$(med "${runs[nginx-$path]}")"
+  done
+  for path in published frontend; do
+    printf '%-10s %14.0f   (nginx proxying to nginx: a backend that costs nothing)\n' "nginx-proxied-$path" "$(med "${runs[nginx-proxied-$path]}")"
   done
   echo "c=1 p50 through the published port: ours $(med "${runs[ours-c1]}") ms, peer $(med "${runs[peer-c1]}") ms"
 } | tee "$out/summary.txt"
