@@ -31,7 +31,13 @@ public static class SystemTables
             ["name"], [["parent", "defkey"]]),
     ];
 
-    public static async Task EnsureAsync(Database db, CancellationToken ct = default)
+    public static async Task EnsureAsync(Database db, CancellationToken ct = default) => await EnsureTablesAsync(db, ct);
+
+    /// <summary>
+    /// Creates what is missing and returns every table the database holds afterwards, so migrate
+    /// reads the catalogue once for its schema passes instead of once per pass.
+    /// </summary>
+    internal static async Task<HashSet<string>> EnsureTablesAsync(Database db, CancellationToken ct = default)
     {
         var d = db.Dialect;
         // One catalogue read instead of a CREATE TABLE IF NOT EXISTS per table: migrate calls this
@@ -39,7 +45,7 @@ public static class SystemTables
         var present = (await TableCatalogue.TablesAsync(db, ct)).ToHashSet(StringComparer.Ordinal);
         foreach (var t in All)
         {
-            var created = !present.Contains(t.Name);
+            var created = present.Add(t.Name);
             if (created)
                 await db.ExecuteAsync(d.CreateTable(t.Name, t.Columns, t.PrimaryKey), [], ct);
             if (t.Indexes.Count == 0)
@@ -52,5 +58,6 @@ public static class SystemTables
                     await db.ExecuteAsync(d.CreateIndex(t.Name, name, cols, unique: false), [], ct);
             }
         }
+        return present;
     }
 }

@@ -17,8 +17,7 @@ public static class SiteInstaller
     public static async Task InstallAsync(Database db, IReadOnlyList<App> apps, string adminPassword, Action<string> progress, CancellationToken ct = default)
     {
         progress("Creating framework tables");
-        await SystemTables.EnsureAsync(db, ct);
-        await MigrateSchemaAsync(db, apps, progress, ct);
+        await MigrateSchemaAsync(db, apps, await SystemTables.EnsureTablesAsync(db, ct), progress, ct);
 
         progress("Creating roles and users");
         await db.BeginAsync(ct);
@@ -40,9 +39,14 @@ public static class SiteInstaller
     /// DocType whose table or tabDocType row has gone missing is synced again.
     /// </summary>
     public static async Task MigrateSchemaAsync(Database db, IReadOnlyList<App> apps, Action<string> progress, CancellationToken ct = default)
+        => await MigrateSchemaAsync(db, apps, await SystemTables.EnsureTablesAsync(db, ct), progress, ct);
+
+    /// <summary>
+    /// As above, given the tables the database holds (<see cref="SystemTables.EnsureTablesAsync"/>);
+    /// the tables it creates are added to them, so a second pass can reuse the set.
+    /// </summary>
+    internal static async Task MigrateSchemaAsync(Database db, IReadOnlyList<App> apps, HashSet<string> tables, Action<string> progress, CancellationToken ct)
     {
-        await SystemTables.EnsureAsync(db, ct);
-        var tables = (await TableCatalogue.TablesAsync(db, ct)).ToHashSet(StringComparer.Ordinal);
         var synced = await SyncedHashesAsync(db, ct);
         var rows = tables.Contains("tabDocType") ? await DocTypeRowsAsync(db, ct) : [];
         var changed = new List<(Model.DocTypeMeta Meta, string Hash)>();
@@ -56,6 +60,8 @@ public static class SiteInstaller
                     continue;
                 progress($"Syncing {app.Name}: {meta.Name}");
                 await SchemaSync.SyncAsync(db, meta, ct);
+                if (SchemaSync.HasTable(meta))
+                    tables.Add(meta.TableName);
                 changed.Add((meta, hash));
             }
         }

@@ -22,7 +22,7 @@ public static class SiteMigration
     {
         using var maintenance = MaintenanceMode.Enter(bench, site.Name);
         await using var db = await site.OpenDatabaseAsync(ct);
-        await Data.SystemTables.EnsureAsync(db, ct);
+        var tables = await Data.SystemTables.EnsureTablesAsync(db, ct);
         var recorded = await InstalledApps.ReadAsync(db, ct);
         var apps = InstalledApps.Resolve(site.Host.Apps, bench, recorded);
         if (recorded is null)
@@ -33,9 +33,11 @@ public static class SiteMigration
             await db.CommitAsync(ct);
         }
         // Patch Log is a core DocType: a site older than it gets its table before any patch runs.
-        await SiteInstaller.MigrateSchemaAsync(db, [FrappeApp.Instance], progress, ct);
-        await PatchRunner.RunAsync(site, apps, postModelSync: false, progress, ct);
-        await SiteInstaller.MigrateSchemaAsync(db, apps, progress, ct);
+        await SiteInstaller.MigrateSchemaAsync(db, [FrappeApp.Instance], tables, progress, ct);
+        // A patch may create or drop tables: then the second pass reads the catalogue again.
+        if (await PatchRunner.RunAsync(site, apps, postModelSync: false, progress, ct) > 0)
+            tables = await Data.SystemTables.EnsureTablesAsync(db, ct);
+        await SiteInstaller.MigrateSchemaAsync(db, apps, tables, progress, ct);
         await PatchRunner.RunAsync(site, apps, postModelSync: true, progress, ct);
         var errors = await SchedulerSetup.SyncJobsAsync(db, apps, progress, ct: ct);
         Model.Meta.Invalidate(site);
