@@ -27,6 +27,9 @@ public sealed class RedisConnections : IAsyncDisposable
     /// <summary>The realtime bridge's connection to <paramref name="url"/> (pub/sub; commands may wait in the client's backlog).</summary>
     public Task<ConnectionMultiplexer> RealtimeAsync(string url) => GetAsync("realtime|" + url, () => ConnectAsync(RealtimeOptions(url)));
 
+    /// <summary>The cache's connection to <paramref name="url"/> (<c>redis_cache</c>: sessions, login locks), connected on first use.</summary>
+    public Task<ConnectionMultiplexer> CacheAsync(string url) => GetAsync("cache|" + url, () => ConnectionMultiplexer.ConnectAsync(CacheOptions(url)));
+
     private async Task<ConnectionMultiplexer> GetAsync(string key, Func<Task<ConnectionMultiplexer>> connect)
     {
         var lazy = _open.GetOrAdd(key, _ => new Lazy<Task<ConnectionMultiplexer>>(connect));
@@ -55,6 +58,16 @@ public sealed class RedisConnections : IAsyncDisposable
         // queueing the job twice. Enqueues bound their own wait (BoundedEnqueue); workers retry.
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName = "sharpbench";
+        return options;
+    }
+
+    /// <summary>The cache's options: short timeouts, so a cache that is down does not stall a request for long.</summary>
+    public static ConfigurationOptions CacheOptions(string url)
+    {
+        var options = Data.RedisUrl.Parse(url, "redis_cache");
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
         return options;
     }
 
