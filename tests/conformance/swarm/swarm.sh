@@ -176,8 +176,11 @@ kill_scheduler_leader() {
     [ $((now - t0)) -lt 30000 ] || { echo "no new leader 30 s after the kill (still '$next')"; return 1; }
     sleep 0.2
   done
-  # The standby took over (not the killed task's replacement, which starts about as late).
-  case " $others " in *" ${next%%:*} "*) ;; *) echo "the new leader $next is not a standby task ($others)"; return 1 ;; esac
+  # Usually the standby takes over. The killed task's replacement may win instead: swarm starts it
+  # within a second or two, and whichever live scheduler asks first once the lock expires leads.
+  # Either is a correct takeover; the lease bound below holds for both.
+  local who="the killed task's replacement"
+  case " $others " in *" ${next%%:*} "*) who="a standby" ;; esac
   # When, by the engine's timestamp of the new leader's "is now the leader" line (this loop's
   # docker exec polling would add up to a second on a busy machine).
   local c at="" took
@@ -187,7 +190,7 @@ kill_scheduler_leader() {
   done
   [ -n "$at" ] || { echo "no 'is now the leader' line from $next"; return 1; }
   took=$(( $(date -d "$at" +%s%3N) - t0 ))
-  echo "killed leader $owner; $next leads $((took / 1000)).$(printf %03d $((took % 1000))) s later (lease ${LEASE} s, renewed every $((LEASE / 3)) s)"
+  echo "killed leader $owner; $next ($who) leads $((took / 1000)).$(printf %03d $((took % 1000))) s later (lease ${LEASE} s, renewed every $((LEASE / 3)) s)"
   # The dead leader's lock expires at most one lease after the kill, and the standby asks again
   # the moment it does; half a second covers the round trips and the log line's way to the engine.
   [ "$took" -le $((LEASE * 1000 + 500)) ] || { echo "took longer than the lease allows"; return 1; }
