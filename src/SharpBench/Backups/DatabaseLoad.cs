@@ -90,14 +90,21 @@ public static class DatabaseLoad
     /// goes (the file could change after <see cref="ValidateAsync"/>): a gzip error, or a dump without
     /// its closing line, fails the load, and the caller throws away the scratch database.
     /// </summary>
-    public static async Task LoadCheckedAsync(DbConnectionInfo info, string path, CancellationToken ct)
+    public static Task LoadCheckedAsync(DbConnectionInfo info, string path, CancellationToken ct) => LoadCheckedAsync(info, path, bulk: false, ct);
+
+    /// <summary>
+    /// With <paramref name="bulk"/>, a MariaDB dump's large tables load through LOAD DATA
+    /// (<see cref="MariaDbBulkLoad"/>), which may end in <see cref="BulkLoadRefusedException"/>: only
+    /// for a scratch database the caller can empty and load again as plain SQL.
+    /// </summary>
+    internal static async Task LoadCheckedAsync(DbConnectionInfo info, string path, bool bulk, CancellationToken ct)
     {
         await using var file = File.OpenRead(path);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
         await using var tail = new TailStream(gzip);
         try
         {
-            await LoadStreamAsync(info, tail, ct);
+            await LoadStreamAsync(info, tail, bulk, ct);
         }
         catch (InvalidDataException e)
         {
@@ -134,10 +141,10 @@ public static class DatabaseLoad
     {
         await using var file = File.OpenRead(path);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        await LoadStreamAsync(info, gzip, ct);
+        await LoadStreamAsync(info, gzip, bulk: false, ct);
     }
 
-    private static async Task LoadStreamAsync(DbConnectionInfo info, Stream gzip, CancellationToken ct)
+    private static async Task LoadStreamAsync(DbConnectionInfo info, Stream gzip, bool bulk, CancellationToken ct)
     {
         switch (info.Kind)
         {
@@ -159,7 +166,10 @@ public static class DatabaseLoad
                     var login = DbTools.Parse(info);
                     var args = DbTools.MariaDbConnectArgs(login);
                     args.AddRange(["--default-character-set=utf8mb4", "--batch", "-D", login.Database]);
-                    await ToolProcess.RunFromStreamAsync(DatabaseDump.Tool("mariadb", "mysql"), args, DbTools.Env(info.Kind, login), gzip, ct);
+                    if (bulk && MariaDbBulkLoad.Available)
+                        await MariaDbBulkLoad.RunAsync(DatabaseDump.Tool("mariadb", "mysql"), args, DbTools.Env(info.Kind, login), gzip, ct);
+                    else
+                        await ToolProcess.RunFromStreamAsync(DatabaseDump.Tool("mariadb", "mysql"), args, DbTools.Env(info.Kind, login), gzip, ct);
                     break;
                 }
             default:

@@ -47,8 +47,14 @@ internal sealed class TailStream(Stream inner) : Stream
 
     private int Record(ReadOnlySpan<byte> read)
     {
-        foreach (var b in read)
-            _ring[_total++ % Keep] = b;
+        // Only the last Keep bytes of this read can survive it; they go in at most two pieces.
+        var keep = read.Length > Keep ? read[^Keep..] : read;
+        _total += read.Length - keep.Length;
+        var at = (int)(_total % Keep);
+        var first = Math.Min(keep.Length, Keep - at);
+        keep[..first].CopyTo(_ring.AsSpan(at));
+        keep[first..].CopyTo(_ring);
+        _total += keep.Length;
         return read.Length;
     }
 }

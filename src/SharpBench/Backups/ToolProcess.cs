@@ -37,7 +37,18 @@ public static class ToolProcess
             }
         }, redirectIn: true, redirectOut: false, ct);
 
-    private static async Task RunAsync(string tool, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, Func<Process, Task> pump, bool redirectIn, bool redirectOut, CancellationToken ct)
+    /// <summary>
+    /// Runs a client fed by <paramref name="pump"/> (which owns its standard input) and returns
+    /// what it printed on standard output, up to 1 MB.
+    /// </summary>
+    internal static async Task<string> RunCapturingAsync(string tool, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, Func<Process, Task> pump, CancellationToken ct)
+    {
+        var output = new StringBuilder();
+        await RunAsync(tool, args, env, pump, redirectIn: true, redirectOut: false, ct, output);
+        return output.ToString();
+    }
+
+    private static async Task RunAsync(string tool, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, Func<Process, Task> pump, bool redirectIn, bool redirectOut, CancellationToken ct, StringBuilder? captureOut = null)
     {
         var psi = new ProcessStartInfo(tool)
         {
@@ -76,7 +87,9 @@ public static class ToolProcess
                 }
             }, CancellationToken.None);
             // Output we do not consume is drained so the tool never blocks on a full pipe.
-            var outTask = redirectOut ? Task.CompletedTask : process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+            var outTask = redirectOut ? Task.CompletedTask
+                : captureOut is null ? process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None)
+                : CaptureAsync(process.StandardOutput, captureOut);
             try
             {
                 await pump(process);
@@ -102,6 +115,17 @@ public static class ToolProcess
                     text = stderr.ToString().Trim();
                 throw new BenchException($"{tool} failed (exit code {process.ExitCode}): {(text.Length > 0 ? text : "no message")}");
             }
+        }
+    }
+
+    private static async Task CaptureAsync(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int n;
+        while ((n = await reader.ReadAsync(buffer, CancellationToken.None)) > 0)
+        {
+            if (into.Length < 1_000_000)
+                into.Append(buffer, 0, n);
         }
     }
 }

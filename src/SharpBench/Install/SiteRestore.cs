@@ -165,9 +165,20 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
         var password = Secrets.Password();
         progress($"Loading the database into a new database {newName} on {admin.Describe}");
         await admin.CreateSiteDatabaseAsync(newName, password, ct);
+        var scratch = DbConnectionInfo.Server(endpoint, newName, password, newName);
         try
         {
-            await DatabaseLoad.LoadCheckedAsync(DbConnectionInfo.Server(endpoint, newName, password, newName), dbFile, ct);
+            try
+            {
+                await DatabaseLoad.LoadCheckedAsync(scratch, dbFile, bulk: true, ct);
+            }
+            catch (BulkLoadRefusedException e)
+            {
+                progress($"{e.Message} Loading the backup again as plain SQL.");
+                await admin.DropSiteDatabaseAsync(newName, CancellationToken.None);
+                await admin.CreateSiteDatabaseAsync(newName, password, ct);
+                await DatabaseLoad.LoadCheckedAsync(scratch, dbFile, ct);
+            }
         }
         catch
         {
