@@ -23,12 +23,12 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
         var ts = BackupNames.Timestamp(SharpBench.Model.SiteTime.Server.Now());
 
         var dbPath = Path.Combine(folder, BackupNames.Database(ts, site.Name, partial, encrypted));
-        progress($"Dumping the {site.Connection.Kind.ToString().ToLowerInvariant()} database");
+        progress($"Dumping the {site.DatabaseKind.ToString().ToLowerInvariant()} database");
         await WriteAtomicallyAsync(dbPath, key, async stream =>
         {
             await using var counted = new ProgressStream(stream, bytes => progress($"Dumping the database: {Size(bytes)} written"));
             await using var gzip = new GZipStream(counted, CompressionLevel.Fastest, leaveOpen: true);
-            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(BackupMetadata.Header(site.Connection.Kind, site.Name, includes, excludes)), ct);
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(BackupMetadata.Header(site.DatabaseKind, site.Name, includes, excludes)), ct);
             await DatabaseDump.WriteAsync(site, gzip, includes, excludes, ct);
         }, ct);
 
