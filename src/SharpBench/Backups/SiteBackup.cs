@@ -40,7 +40,8 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
             await using var source = File.OpenRead(Path.Combine(site.Path, Bench.SiteConfigFile));
             await source.CopyToAsync(stream, ct);
         }, ct, renameAfter: database);
-        await Task.WhenAll(database, config);
+        var sweep = Task.Run(() => BackupRetention.Candidates(folder, site.Name), CancellationToken.None);
+        await Task.WhenAll(database, config, sweep);
 
         string? publicPath = null, privatePath = null;
         if (options.WithFiles)
@@ -54,7 +55,7 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
             }
         }
         var set = new BackupSet(dbPath, configPath, publicPath, privatePath, encrypted);
-        foreach (var removed in BackupRetention.Sweep(folder, site.Name, site.Config, set.Files.ToHashSet()))
+        foreach (var removed in BackupRetention.Remove(await sweep, site.Config, set.Files.ToHashSet()))
             progress($"Removed old backup {Path.GetFileName(removed)}");
         return set;
     }
