@@ -27,10 +27,11 @@ public static class ToolProcess
     /// </summary>
     private static Task PumpOutput(Process process, Stream destination, CancellationToken ct)
     {
-        var source = process.StandardOutput.BaseStream;
-        var pause = source is PipeStream pipe && PipeCapacity.TryEnlarge(pipe, OutputChunk);
+        var output = process.StandardOutput.BaseStream;
+        var pause = output is PipeStream pipe && ToolPipes.TryEnlarge(pipe, OutputChunk);
         return Task.Factory.StartNew(() =>
         {
+            using var source = ToolPipes.OpenForReading(output);
             // A blocking read does not watch the token: killing the tool ends it (end of file).
             using var stop = ct.Register(() => Kill(process));
             var buffer = new byte[OutputChunk];
@@ -94,11 +95,13 @@ public static class ToolProcess
         using (process)
         {
             var stderr = new StringBuilder();
-            var errTask = Task.Run(async () =>
+            // Blocking reads on a thread of its own, for the reason ToolPipes.OpenForReading gives.
+            var errTask = Task.Factory.StartNew(() =>
             {
+                using var reader = new StreamReader(ToolPipes.OpenForReading(process.StandardError.BaseStream), process.StandardError.CurrentEncoding);
                 var buffer = new char[4096];
                 int n;
-                while ((n = await process.StandardError.ReadAsync(buffer, CancellationToken.None)) > 0)
+                while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
                 {
                     lock (stderr)
                     {
@@ -106,7 +109,7 @@ public static class ToolProcess
                             stderr.Append(buffer, 0, n);
                     }
                 }
-            }, CancellationToken.None);
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             // Output we do not consume is drained so the tool never blocks on a full pipe.
             var outTask = redirectOut ? Task.CompletedTask : process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
             try
