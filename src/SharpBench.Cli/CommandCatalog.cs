@@ -48,16 +48,22 @@ public static class CommandCatalog
         ("list-apps", ListAppsCommand.Create),
     ];
 
-    private static readonly string[] RootHelpOrVersion = ["--help", "-h", "-?", "/h", "/?", "--version"];
-
     /// <summary>The subcommands a root command needs to run this command line.</summary>
     public static IEnumerable<Command> For(IReadOnlyList<string> args)
     {
         var name = CliContext.CommandName(args);
         var known = name is null ? -1 : IndexOf(name);
         if (known < 0 || AskedAtRoot(args, name!))
-            return All.Select(c => c.Create());
+            return Everything();
         return [All[known].Create()];
+    }
+
+    private static List<Command> Everything()
+    {
+        var commands = new List<Command>(All.Count);
+        foreach (var (_, create) in All)
+            commands.Add(create());
+        return commands;
     }
 
     private static int IndexOf(string name)
@@ -77,7 +83,7 @@ public static class CommandCatalog
         {
             if (a == name)
                 return false;
-            if (RootHelpOrVersion.Contains(a))
+            if (a is "--help" or "-h" or "-?" or "/h" or "/?" or "--version")
                 return true;
         }
         return false;
