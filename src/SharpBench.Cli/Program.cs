@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SharpBench.Cli;
-using SharpBench.Cli.Commands;
 using SharpBench.Hosting;
 
 // Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
@@ -23,45 +22,8 @@ if (CliContext.CommandName(args) is not ("health" or "backup"))
 
 var root = new RootCommand("SharpBench: the Frappe process stack in one executable. Run a command with --help for its options.");
 root.Options.Add(CliContext.SiteOption);
-foreach (var command in new Command[]
-{
-    NewSiteCommand.Create(),
-    DropSiteCommand.Create(),
-    UseCommand.Create(),
-    SetConfigCommand.Create(),
-    ShowConfigCommand.Create(),
-    MigrateCommand.Create(),
-    BackupCommand.Create(),
-    RestoreCommand.Create(),
-    PartialRestoreCommand.Create(),
-    SetMaintenanceModeCommand.Create(),
-    AddUserCommand.Create(),
-    SetAdminPasswordCommand.Create(),
-    ServeCommand.Create(),
-    StartCommand.Create(),
-    WorkerCommand.Create(),
-    WorkerPoolCommand.Create(),
-    DoctorCommand.Create(),
-    ExecuteCommand.Create(),
-    SocketioCommand.Create(),
-    EnableSchedulerCommand.Create(enable: true),
-    EnableSchedulerCommand.Create(enable: false),
-    SchedulerCommand.Create(),
-    TriggerSchedulerEventCommand.Create(),
-    ScheduleCommand.Create(),
-    CreateRqUsersCommand.Create(),
-    HealthCommand.Create(),
-    BuildCommand.Create(),
-    InitCommand.Create(),
-    NewAppCommand.Create(),
-    GetAppCommand.Create(),
-    InstallAppCommand.Create(),
-    UninstallAppCommand.Create(),
-    ListAppsCommand.Create(),
-})
-{
+foreach (var command in CommandCatalog.For(args))
     root.Subcommands.Add(command);
-}
 
 RoleMetrics.Attach(root);
 

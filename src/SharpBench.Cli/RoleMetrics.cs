@@ -15,8 +15,10 @@ public static class RoleMetrics
 
     public static void Attach(RootCommand root)
     {
-        foreach (var command in root.Subcommands.Where(c => Roles.Contains(c.Name)))
+        foreach (var command in root.Subcommands)
         {
+            if (Array.IndexOf(Roles, command.Name) < 0)
+                continue;
             var port = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics at http://*:PORT/metrics (default: metrics_port from common config; off when unset)" };
             command.Options.Add(port);
             if (command.Action is not AsynchronousCommandLineAction inner)

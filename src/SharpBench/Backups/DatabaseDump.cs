@@ -13,27 +13,27 @@ public static class DatabaseDump
 {
     public static async Task WriteAsync(Site site, Stream output, IReadOnlyList<string> includeTables, IReadOnlyList<string> excludeTables, CancellationToken ct)
     {
-        var info = site.Connection;
-        switch (info.Kind)
+        var kind = site.DatabaseKind;
+        switch (kind)
         {
             case DbKind.Sqlite:
-                await SqliteDump.WriteAsync(info, output, includeTables, excludeTables, ct);
+                await SqliteDump.WriteAsync(site.Connection, output, includeTables, excludeTables, ct);
                 break;
             case DbKind.MariaDb:
                 {
-                    var login = DbTools.Parse(info);
+                    var login = DbTools.For(site.ServerLogin);
                     var args = new List<string> { "--single-transaction", "--quick", "--lock-tables=false", "--no-tablespaces", "--default-character-set=utf8mb4" };
                     args.AddRange(DbTools.MariaDbConnectArgs(login));
                     foreach (var t in excludeTables)
                         args.Add($"--ignore-table={login.Database}.{t}");
                     args.Add(login.Database);
                     args.AddRange(includeTables);
-                    await ToolProcess.RunToStreamAsync(Tool("mariadb-dump", "mysqldump"), args, DbTools.Env(info.Kind, login), output, ct);
+                    await ToolProcess.RunToStreamAsync(Tool("mariadb-dump", "mysqldump"), args, DbTools.Env(kind, login), output, ct);
                     break;
                 }
             default:
                 {
-                    var login = DbTools.Parse(info);
+                    var login = DbTools.For(site.ServerLogin);
                     // No owner or grants: the restored tables belong to whichever login loads them,
                     // which is a new one when a backup is restored into a scratch database.
                     var args = new List<string> { "--no-owner", "--no-privileges", "--encoding=UTF8" };
@@ -42,7 +42,7 @@ public static class DatabaseDump
                         args.Add($"--table=public.\"{t}\"");
                     foreach (var t in excludeTables)
                         args.Add($"--exclude-table-data=public.\"{t}\"");
-                    await ToolProcess.RunToStreamAsync("pg_dump", args, DbTools.Env(info.Kind, login), output, ct);
+                    await ToolProcess.RunToStreamAsync("pg_dump", args, DbTools.Env(kind, login), output, ct);
                     break;
                 }
         }

@@ -26,6 +26,19 @@ public static class DbTools
         return new Login(n.Host ?? "127.0.0.1", n.Port, n.Username ?? "", n.Password ?? "", n.Database ?? "");
     }
 
+    /// <summary>
+    /// The same login as <see cref="Parse"/> reads back from a site's connection string, taken
+    /// from its config instead: a backup then starts mariadb-dump without loading MySqlConnector.
+    /// </summary>
+    internal static Login For(DbLogin login)
+    {
+        var e = login.Endpoint;
+        if (e.Kind == DbKind.MariaDb)
+            return new Login(e.Socket ?? e.Host, e.Port, login.User, login.Password, login.Database);
+        var (host, port) = e.Socket is null ? (e.Host, e.Port) : e.PostgresSocket();
+        return new Login(host, port, login.User, login.Password, login.Database);
+    }
+
     public static string SqlitePath(DbConnectionInfo info) => new SqliteConnectionStringBuilder(info.ConnectionString).DataSource;
 
     public static Dictionary<string, string> Env(DbKind kind, Login login) => kind == DbKind.MariaDb

@@ -26,6 +26,12 @@ internal sealed class ProgressStream(Stream inner, Action<long> report) : Stream
         Count(count);
     }
 
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        inner.Write(buffer);
+        Count(buffer.Length);
+    }
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken);

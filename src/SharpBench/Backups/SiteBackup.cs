@@ -23,21 +23,25 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
         var ts = BackupNames.Timestamp(SharpBench.Model.SiteTime.Server.Now());
 
         var dbPath = Path.Combine(folder, BackupNames.Database(ts, site.Name, partial, encrypted));
-        progress($"Dumping the {site.Connection.Kind.ToString().ToLowerInvariant()} database");
-        await WriteAtomicallyAsync(dbPath, key, async stream =>
+        progress($"Dumping the {site.DatabaseKind.ToString().ToLowerInvariant()} database");
+        var database = WriteAtomicallyAsync(dbPath, key, async stream =>
         {
             await using var counted = new ProgressStream(stream, bytes => progress($"Dumping the database: {Size(bytes)} written"));
             await using var gzip = new GZipStream(counted, CompressionLevel.Fastest, leaveOpen: true);
-            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(BackupMetadata.Header(site.Connection.Kind, site.Name, includes, excludes)), ct);
+            await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(BackupMetadata.Header(site.DatabaseKind, site.Name, includes, excludes)), ct);
             await DatabaseDump.WriteAsync(site, gzip, includes, excludes, ct);
         }, ct);
 
+        // The config backup (same time stamp) is written and synced while the dump runs, and named
+        // as finished only once the database backup is: a failed dump leaves neither.
         var configPath = Path.Combine(folder, BackupNames.Config(ts, site.Name, encrypted));
-        await WriteAtomicallyAsync(configPath, key, async stream =>
+        var config = WriteAtomicallyAsync(configPath, key, async stream =>
         {
-            await using var config = File.OpenRead(Path.Combine(site.Path, Bench.SiteConfigFile));
-            await config.CopyToAsync(stream, ct);
-        }, ct);
+            await using var source = File.OpenRead(Path.Combine(site.Path, Bench.SiteConfigFile));
+            await source.CopyToAsync(stream, ct);
+        }, ct, renameAfter: database);
+        var sweep = Task.Run(() => BackupRetention.Candidates(folder, site.Name), CancellationToken.None);
+        await Task.WhenAll(database, config, sweep);
 
         string? publicPath = null, privatePath = null;
         if (options.WithFiles)
@@ -51,7 +55,7 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
             }
         }
         var set = new BackupSet(dbPath, configPath, publicPath, privatePath, encrypted);
-        foreach (var removed in BackupRetention.Sweep(folder, site.Name, site.Config, set.Files.ToHashSet()))
+        foreach (var removed in BackupRetention.Remove(await sweep, site.Config, set.Files.ToHashSet()))
             progress($"Removed old backup {Path.GetFileName(removed)}");
         return set;
     }
@@ -81,7 +85,8 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
         return generated;
     }
 
-    private static async Task WriteAtomicallyAsync(string finalPath, string? key, Func<Stream, Task> write, CancellationToken ct)
+    /// <param name="renameAfter">A write that must succeed before this file takes its final name; when it fails, this file is deleted.</param>
+    private static async Task WriteAtomicallyAsync(string finalPath, string? key, Func<Stream, Task> write, CancellationToken ct, Task? renameAfter = null)
     {
         var temp = BackupNames.Temporary(finalPath);
         var plain = key is null ? temp : temp + ".plain.tmp";
@@ -98,6 +103,8 @@ public sealed class SiteBackup(Bench bench, Action<string> progress)
                 await BackupEncryption.EncryptAsync(plain, temp, key, ct);
                 File.Delete(plain);
             }
+            if (renameAfter is not null)
+                await renameAfter;
             File.Move(temp, finalPath, overwrite: true);
         }
         finally

@@ -21,7 +21,7 @@ public class DbSocketTests
 
     [Theory]
     [MemberData(nameof(ServerDatabases))]
-    public async Task NewSiteAndMigrateGoThroughTheSocket(DbKind kind)
+    public async Task NewSiteMigrateAndBackupGoThroughTheSocket(DbKind kind)
     {
         await using var b = new TempBench();
         var name = TempBench.UniqueSite("sock");
@@ -43,8 +43,14 @@ public class DbSocketTests
             var migrated = await BenchCli.RunAsync(b.Root, "--site", name, "migrate");
             Assert.True(migrated.ExitCode == 0, migrated.Output);
 
-            await using var db = await BenchHost.Sites(b.Bench).Find(name)!.OpenDatabaseAsync();
-            Assert.Equal(2L, Convert.ToInt64(await db.ScalarAsync($"SELECT COUNT(*) FROM {db.Dialect.Quote("tabUser")}", []), System.Globalization.CultureInfo.InvariantCulture));
+            await using (var db = await BenchHost.Sites(b.Bench).Find(name)!.OpenDatabaseAsync())
+                Assert.Equal(2L, Convert.ToInt64(await db.ScalarAsync($"SELECT COUNT(*) FROM {db.Dialect.Quote("tabUser")}", []), System.Globalization.CultureInfo.InvariantCulture));
+
+            // The dump tool gets the socket too.
+            var backup = await BenchCli.RunAsync(b.Root, "--site", name, "backup");
+            Assert.True(backup.ExitCode == 0, backup.Output);
+            var dump = Assert.Single(Directory.GetFiles(Path.Combine(b.Bench.SitesPath, name, "private", "backups"), "*-database.sql.gz"));
+            await SharpBench.Backups.DatabaseLoad.ValidateAsync(dump, default);
         }
         finally
         {

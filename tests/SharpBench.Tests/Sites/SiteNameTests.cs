@@ -36,4 +36,16 @@ public class SiteNameTests
         Assert.True(SharpBench.Sites.SiteName.IsValid(new string('a', 64)));
         Assert.False(SharpBench.Sites.SiteName.IsValid(new string('a', 65)));
     }
+
+    [Fact]
+    public void ShapeIsLettersDigitsDotDashUnderscoreNotStartingWithAPunctuationMark()
+    {
+        var shape = new System.Text.RegularExpressions.Regex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z");
+        string[] samples = ["a", "Z9", "-site", "_site", "site-", "a_b.c-d", "ü.localhost", "site\n", "site\0", "a\u0660", "a+b", "a@b", "a b", "a\tb"];
+        var random = new Random(64);
+        const string alphabet = "aZ09._-/ \\ü+\n";
+        var generated = Enumerable.Range(0, 2000).Select(_ => new string(Enumerable.Range(0, 1 + random.Next(6)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
+        foreach (var name in samples.Concat(generated).Where(n => !n.StartsWith('.') && !n.Contains("..", StringComparison.Ordinal)))
+            Assert.True(shape.IsMatch(name) == SharpBench.Sites.SiteName.IsValid(name), $"'{name}'");
+    }
 }
