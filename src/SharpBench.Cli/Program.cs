@@ -2,6 +2,9 @@ using System.CommandLine;
 using SharpBench.Cli;
 using SharpBench.Hosting;
 
+// Before anything else: a web role may replace this process with one tiered for a server.
+WebRoleTiering.Apply(args);
+
 // Every command sees the bench's apps (sites/apps.txt -> apps/<app>/<app>.dll): their DocTypes,
 // hooks and methods matter to serve, migrate and new-site as much as to the worker. A
 // healthcheck, run every few seconds in each container, needs none of them; nor does a backup,
