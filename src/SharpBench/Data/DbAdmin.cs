@@ -57,6 +57,15 @@ public sealed partial class DbAdmin
         await db.ScalarAsync("SELECT 1", [], ct);
     }
 
+    /// <summary>Whether a MariaDB server takes LOAD DATA LOCAL (<c>local_infile</c>), which restore's fast load needs.</summary>
+    internal async Task<bool> TakesLocalInfileAsync(CancellationToken ct = default)
+    {
+        if (kind != DbKind.MariaDb)
+            return false;
+        await using var db = await OpenRootAsync(ct);
+        return Convert.ToInt64(await db.ScalarAsync("SELECT @@GLOBAL.local_infile", [], ct), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
     public async Task<bool> DatabaseExistsAsync(string dbName, CancellationToken ct = default)
     {
         await using var db = await OpenRootAsync(ct);

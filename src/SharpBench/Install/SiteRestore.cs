@@ -170,7 +170,8 @@ public sealed class SiteRestore(Bench bench, Action<string> progress)
         {
             try
             {
-                await DatabaseLoad.LoadCheckedAsync(scratch, dbFile, bulk: true, ct);
+                // A server without local_infile would refuse the first LOAD DATA after the tables before it were loaded.
+                await DatabaseLoad.LoadCheckedAsync(scratch, dbFile, bulk: await admin.TakesLocalInfileAsync(ct), ct);
             }
             catch (BulkLoadRefusedException e)
             {
