@@ -33,8 +33,11 @@ public sealed class TestApp : SharpBench.Apps.App
         }
     }
 
-    /// <summary>One patch after the model sync, which throws while <see cref="Patches.Fail"/> is set.</summary>
-    public override string? PatchesText => "[post_model_sync]\n" + Patches.Flaky + "\n";
+    /// <summary>
+    /// One patch before the model sync, which drops a table while <see cref="Patches.TableToDrop"/>
+    /// names one, and one after it, which throws while <see cref="Patches.Fail"/> is set.
+    /// </summary>
+    public override string? PatchesText => "[pre_model_sync]\n" + Patches.DropTable + "\n[post_model_sync]\n" + Patches.Flaky + "\n";
 
     public override SharpBench.Apps.SchedulerEvents SchedulerEvents { get; } = new()
     {
@@ -57,10 +60,31 @@ public sealed class ToDoController : DocumentController
     }
 }
 
-/// <summary>The test app's patch: counts its runs, and throws while <see cref="Fail"/> is set.</summary>
+/// <summary>The test app's patches: the flaky one counts its runs and throws while <see cref="Fail"/> is set.</summary>
 public static class Patches
 {
     public const string Flaky = "sb_test_app.patches.flaky";
+    public const string DropTable = "sb_test_app.patches.drop_table";
+
+    private static volatile string? _tableToDrop;
+
+    /// <summary>The table the pre-model-sync patch drops when it runs; none while null.</summary>
+    public static string? TableToDrop
+    {
+        get => _tableToDrop;
+        set => _tableToDrop = value;
+    }
+
+    [FrappeMethod(DropTable)]
+    public static async Task<object?> OnDropTable(FrappeContext context, JsonObject kwargs, CancellationToken ct)
+    {
+        if (_tableToDrop is { } table)
+        {
+            var db = await context.DbAsync(ct);
+            await db.ExecuteAsync($"DROP TABLE {db.Dialect.Quote(table)}", [], ct);
+        }
+        return null;
+    }
 
     private static volatile bool _fail;
 

@@ -88,4 +88,37 @@ public class MigrateTests
         Assert.Equal(runs + 1, Patches.Runs);
         Assert.Equal(1, await PatchLogCountAsync(site, Patches.Flaky));
     }
+
+    [Theory]
+    [InlineData(DbKind.MariaDb)]
+    [InlineData(DbKind.Sqlite)]
+    public async Task ATableAPreModelSyncPatchDropsIsMadeAgainByTheModelSync(DbKind kind)
+    {
+        await using var jb = new JobBench();
+        var site = await jb.CreateSiteAsync(kind);
+        // As if the patch came with an update: forget it, so the next migrate runs it.
+        await using (var db = await site.OpenDatabaseAsync())
+            await db.ExecuteAsync($"DELETE FROM {db.Dialect.Quote("tabPatch Log")} WHERE {db.Dialect.Quote("patch")} = @p0", [Patches.DropTable]);
+
+        // The table list migrate read before the patches ran still has tabToDo: the model sync
+        // must see the catalogue as the patch left it, or it takes the ToDo table for present.
+        Patches.TableToDrop = "tabToDo";
+        try
+        {
+            await SiteMigration.RunAsync(jb.Bench, site, _ => { });
+        }
+        finally
+        {
+            Patches.TableToDrop = null;
+        }
+        Assert.Equal(1, await PatchLogCountAsync(site, Patches.DropTable));
+
+        await using var ctx = new FrappeContext(site, "Administrator");
+        var doc = await SharpBench.Model.Documents.NewAsync(ctx, "ToDo", new System.Text.Json.Nodes.JsonObject { ["description"] = "after the patch", ["priority"] = "High" });
+        await doc.InsertAsync(ctx);
+        await ctx.CommitAsync();
+        var saved = await SharpBench.Model.Documents.GetAsync(ctx, "ToDo", doc.Name!);
+        Assert.Equal("after the patch", saved.GetString("description"));
+        Assert.Equal("High", saved.GetString("priority"));
+    }
 }
