@@ -13,18 +13,19 @@ namespace SharpBench.Backups;
 /// </summary>
 internal sealed partial class BulkLoad : IDisposable
 {
+    /// <summary>The first column of the line each load's report prints on the client's output.</summary>
+    internal const string CheckTag = "sb-bulk-load";
+
     private readonly Stream _client;
     private readonly FileStream _rows;
-    private readonly string _checkTag;
 
-    private BulkLoad(int number, byte[] table, byte[] columns, FileStream rows, Stream client, string checkTag)
+    private BulkLoad(int number, byte[] table, byte[] columns, FileStream rows, Stream client)
     {
         Number = number;
         Table = table;
         Columns = columns;
         _rows = rows;
         _client = client;
-        _checkTag = checkTag;
     }
 
     public int Number { get; }
@@ -35,7 +36,7 @@ internal sealed partial class BulkLoad : IDisposable
     public bool Takes(byte[] table, byte[] columns) => table.AsSpan().SequenceEqual(Table) && columns.AsSpan().SequenceEqual(Columns);
 
     /// <summary>Sends the statement and opens the pipe once the client has opened it to read.</summary>
-    public static BulkLoad Start(Process process, Stream client, string folder, int number, byte[] table, byte[] columns, string charset, string checkTag)
+    public static BulkLoad Start(Process process, Stream client, string folder, int number, byte[] table, byte[] columns, string charset)
     {
         var path = Path.Combine(folder, "rows-" + number.ToString(CultureInfo.InvariantCulture));
         if (mkfifo(path, 0x180) != 0)
@@ -48,7 +49,7 @@ internal sealed partial class BulkLoad : IDisposable
         client.Write(Encoding.UTF8.GetBytes(statement));
         client.Flush();
         var rows = OpenForWriting(path, process) ?? throw new IOException("The database client exited before it read the rows.");
-        return new BulkLoad(number, table, columns, rows, client, checkTag);
+        return new BulkLoad(number, table, columns, rows, client);
     }
 
     public void Write(ReadOnlySpan<byte> rows, long count)
@@ -62,7 +63,7 @@ internal sealed partial class BulkLoad : IDisposable
     {
         _rows.Dispose();
         _client.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"SELECT '{_checkTag}', {Number}, {Count}, @@warning_count, ROW_COUNT();\n")));
+            $"SELECT '{CheckTag}', {Number}, {Count}, @@warning_count, ROW_COUNT();\n")));
     }
 
     public void Dispose() => _rows.Dispose();

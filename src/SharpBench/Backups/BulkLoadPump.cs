@@ -1,15 +1,20 @@
+using System.Text;
+
 namespace SharpBench.Backups;
 
 /// <summary>
 /// Feeds a dump to the client line by line and decides, INSERT statement by statement, whether
 /// its rows go as SQL or through a LOAD DATA. A statement's lines are held until they pass
-/// <see cref="MariaDbBulkLoad.MinRows"/> bytes, so a small table's statement reaches the client as
+/// <see cref="MinRows"/> bytes, so a small table's statement reaches the client as
 /// written; a larger one starts a load, and the statements that follow for the same table join
 /// it. A row the conversion declines ends the load: it and the rest of its statement go as SQL,
 /// after the rows already loaded, so the order of the dump is kept.
 /// </summary>
-internal sealed class BulkLoadPump(Stream client, Func<byte[], byte[], BulkLoad> start) : IDisposable
+internal sealed class BulkLoadPump(Stream client, Func<byte[], byte[], string, BulkLoad> start) : IDisposable
 {
+    /// <summary>A statement (or a run of them for one table) smaller than this goes as SQL: a LOAD DATA costs a named pipe and two statements, worth it only for a table of some size.</summary>
+    internal const int MinRows = 64 * 1024;
+
     private enum Mode
     {
         /// <summary>Between statements.</summary>
@@ -46,7 +51,7 @@ internal sealed class BulkLoadPump(Stream client, Func<byte[], byte[], BulkLoad>
                 Rows(line, line[head.ValuesStart..], isHead: true);
                 break;
             case Mode.None:
-                if (MariaDbBulkLoad.SetNames(line) is { } charset)
+                if (SetNames(line) is { } charset)
                     Charset = charset;
                 EndLoad();
                 Send(line);
@@ -93,18 +98,16 @@ internal sealed class BulkLoadPump(Stream client, Func<byte[], byte[], BulkLoad>
 
         _held.Write(line);
         _held.WriteByte((byte)'\n');
-        var kept = _heldRows.Length;
         var result = values.IsEmpty ? InsertRows.Rows.More : InsertRows.Convert(values, _heldRows, ref _heldCount);
         if (result == InsertRows.Rows.Declined)
         {
-            _heldRows.SetLength(kept);
             SendHeld();
             _mode = EndsStatement(line) ? Mode.None : Mode.Passing;
             return;
         }
-        if (_held.Length >= MariaDbBulkLoad.MinRows)
+        if (_held.Length >= MinRows)
         {
-            _load = start(_table, _columns);
+            _load = start(_table, _columns, Charset);
             _load.Write(_heldRows.GetBuffer().AsSpan(0, (int)_heldRows.Length), _heldCount);
             _mode = result == InsertRows.Rows.End ? Mode.None : Mode.Loading;
         }
@@ -158,6 +161,19 @@ internal sealed class BulkLoadPump(Stream client, Func<byte[], byte[], BulkLoad>
         _held.Dispose();
         _heldRows.Dispose();
         _lineRows.Dispose();
+    }
+
+    /// <summary>The character set of a dump's <c>SET NAMES</c> line, which its LOAD DATA statements must name too.</summary>
+    private static string? SetNames(ReadOnlySpan<byte> line)
+    {
+        var at = line.IndexOf("SET NAMES "u8);
+        if (at < 0 || line.Length > 200)
+            return null;
+        var rest = line[(at + 10)..];
+        var length = 0;
+        while (length < rest.Length && (char.IsAsciiLetterOrDigit((char)rest[length]) || rest[length] == '_'))
+            length++;
+        return length > 0 ? Encoding.ASCII.GetString(rest[..length]) : null;
     }
 
     private static bool EndsStatement(ReadOnlySpan<byte> line) => line.TrimEnd("\r "u8).EndsWith(";"u8);

@@ -25,8 +25,6 @@ internal static class InsertRows
         public ReadOnlySpan<byte> Columns(ReadOnlySpan<byte> line) => line.Slice(ColumnsStart, ColumnsLength);
     }
 
-    public static bool IsInsert(ReadOnlySpan<byte> line) => line.StartsWith(Prefix);
-
     public static bool TryParseHead(ReadOnlySpan<byte> line, out Head head)
     {
         head = default;

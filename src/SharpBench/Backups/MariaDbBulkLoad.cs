@@ -14,10 +14,6 @@ namespace SharpBench.Backups;
 /// </summary>
 internal static class MariaDbBulkLoad
 {
-    /// <summary>A statement (or a run of them for one table) smaller than this goes as SQL: a LOAD DATA costs a named pipe and two statements, worth it only for a table of some size.</summary>
-    internal const int MinRows = 64 * 1024;
-    private const string CheckTag = "sb-bulk-load";
-
     public static bool Available => OperatingSystem.IsLinux();
 
     public static async Task RunAsync(string tool, List<string> args, IReadOnlyDictionary<string, string> env, Stream sql, CancellationToken ct)
@@ -51,10 +47,9 @@ internal static class MariaDbBulkLoad
         var stdin = process.StandardInput.BaseStream;
         // One write per 64 KiB rather than per line: most lines are a row.
         var client = new BufferedStream(stdin, 1 << 16);
-        BulkLoadPump? pump = null;
-        using var owned = pump = new BulkLoadPump(client, (table, columns) =>
+        using var pump = new BulkLoadPump(client, (table, columns, charset) =>
         {
-            var load = BulkLoad.Start(process, client, folder, loads.Count + 1, table, columns, pump!.Charset, CheckTag);
+            var load = BulkLoad.Start(process, client, folder, loads.Count + 1, table, columns, charset);
             loads.Add(load);
             return load;
         });
@@ -85,33 +80,20 @@ internal static class MariaDbBulkLoad
         }
     }
 
-    /// <summary>The character set of a dump's <c>SET NAMES</c> line, which its LOAD DATA statements must name too.</summary>
-    internal static string? SetNames(ReadOnlySpan<byte> line)
-    {
-        var at = line.IndexOf("SET NAMES "u8);
-        if (at < 0 || line.Length > 200)
-            return null;
-        var rest = line[(at + 10)..];
-        var length = 0;
-        while (length < rest.Length && (char.IsAsciiLetterOrDigit((char)rest[length]) || rest[length] == '_'))
-            length++;
-        return length > 0 ? Encoding.ASCII.GetString(rest[..length]) : null;
-    }
-
     /// <summary>Every load must have reported no warnings and as many rows as were written.</summary>
     private static void Check(string output, List<BulkLoad> loads)
     {
-        var reported = new Dictionary<int, (long Rows, long Warnings, long Loaded)>();
+        var reported = new Dictionary<int, (long Warnings, long Loaded)>();
         foreach (var line in output.Split('\n'))
         {
             var f = line.TrimEnd('\r').Split('\t');
-            if (f.Length == 5 && f[0] == CheckTag
+            // The tag, the load's number, the rows written, its warnings, the rows it took.
+            if (f.Length == 5 && f[0] == BulkLoad.CheckTag
                 && int.TryParse(f[1], CultureInfo.InvariantCulture, out var n)
-                && long.TryParse(f[2], CultureInfo.InvariantCulture, out var rows)
                 && long.TryParse(f[3], CultureInfo.InvariantCulture, out var warnings)
                 && long.TryParse(f[4], CultureInfo.InvariantCulture, out var loaded))
             {
-                reported[n] = (rows, warnings, loaded);
+                reported[n] = (warnings, loaded);
             }
         }
         foreach (var load in loads)

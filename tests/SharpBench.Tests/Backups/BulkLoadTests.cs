@@ -52,21 +52,16 @@ public sealed class BulkLoadTests
         var set = await new SiteBackup(b.Bench, _ => { }).TakeAsync(site, new BackupOptions());
 
         var loads = await ComLoadAsync();
-        var r = await BenchCli.RunAsync(b.Root, ["--site", site.Name, "restore", set.Database, "--skip-migrate", .. BackupSupport.RootArgs(DbKind.MariaDb)]);
+        var r = await RestoreAsync(b, site, set.Database);
         Assert.True(r.ExitCode == 0, r.Output);
         Assert.DoesNotContain("plain SQL", r.Output, StringComparison.Ordinal);
         Assert.True(await ComLoadAsync() > loads, "the restore did not use LOAD DATA");
 
-        var restored = BenchHost.Sites(b.Bench).Find(site.Name)!;
-        try
+        await WithRestoredAsync(b, site, async restored =>
         {
             BackupSupport.AssertSameData(before, await BackupSupport.RowsAsync(restored));
             Assert.Equal(3000, before["bulk probe"].Count);
-        }
-        finally
-        {
-            await TempBench.Admin(DbKind.MariaDb).DropSiteDatabaseAsync(restored.Config.GetString("db_name")!);
-        }
+        });
     }
 
     [Fact]
@@ -95,12 +90,11 @@ public sealed class BulkLoadTests
         var file = WithExtraSql(set.Database, sql.ToString());
 
         var loads = await ComLoadAsync();
-        var r = await BenchCli.RunAsync(b.Root, ["--site", site.Name, "restore", file, "--skip-migrate", .. BackupSupport.RootArgs(DbKind.MariaDb)]);
+        var r = await RestoreAsync(b, site, file);
         Assert.True(r.ExitCode == 0, r.Output);
         Assert.True(await ComLoadAsync() >= loads + 2, "the large statements did not go through LOAD DATA");
 
-        var restored = BenchHost.Sites(b.Bench).Find(site.Name)!;
-        try
+        await WithRestoredAsync(b, site, async restored =>
         {
             await using var db = await restored.OpenDatabaseAsync();
             var mixed = await db.QueryAsync("SELECT id, v FROM probe_mixed ORDER BY id", []);
@@ -112,11 +106,7 @@ public sealed class BulkLoadTests
             var single = await db.QueryAsync("SELECT id, v FROM probe_single ORDER BY id", []);
             Assert.Equal(2000, single.Count);
             Assert.Equal($"{text} it's 999", single[1999]["v"]);
-        }
-        finally
-        {
-            await TempBench.Admin(DbKind.MariaDb).DropSiteDatabaseAsync(restored.Config.GetString("db_name")!);
-        }
+        });
     }
 
     [Fact]
@@ -132,21 +122,16 @@ public sealed class BulkLoadTests
             sql.Append(i == 500 ? "(500,'abc','x')" : $"({i},{i},'{new string('p', 80)}')").Append(i < 1000 ? ",\n" : ";\n");
         var file = WithExtraSql(set.Database, sql.ToString());
 
-        var r = await BenchCli.RunAsync(b.Root, ["--site", site.Name, "restore", file, "--skip-migrate", .. BackupSupport.RootArgs(DbKind.MariaDb)]);
+        var r = await RestoreAsync(b, site, file);
         Assert.True(r.ExitCode == 0, r.Output);
         Assert.Contains("again as plain SQL", r.Output, StringComparison.Ordinal);
-        var restored = BenchHost.Sites(b.Bench).Find(site.Name)!;
-        try
+        await WithRestoredAsync(b, site, async restored =>
         {
             await using var db = await restored.OpenDatabaseAsync();
             Assert.Equal(1000L, Convert.ToInt64((await db.QueryAsync("SELECT COUNT(*) AS c FROM probe_warn", []))[0]["c"], CultureInfo.InvariantCulture));
             Assert.Equal(0L, Convert.ToInt64((await db.QueryAsync("SELECT n FROM probe_warn WHERE id = 500", []))[0]["n"], CultureInfo.InvariantCulture));
             Assert.Equal(999L, Convert.ToInt64((await db.QueryAsync("SELECT n FROM probe_warn WHERE id = 999", []))[0]["n"], CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            await TempBench.Admin(DbKind.MariaDb).DropSiteDatabaseAsync(restored.Config.GetString("db_name")!);
-        }
+        });
     }
 
     [Fact]
@@ -167,11 +152,28 @@ public sealed class BulkLoadTests
         var cut = Path.Combine(b.Root, "cut-database.sql.gz");
         Compress(plain[..plain.IndexOf("(2500,", StringComparison.Ordinal)], cut);
 
-        var r = await BenchCli.RunAsync(b.Root, ["--site", site.Name, "restore", cut, "--skip-migrate", .. BackupSupport.RootArgs(DbKind.MariaDb)]);
+        var r = await RestoreAsync(b, site, cut);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("incomplete", r.Output, StringComparison.Ordinal);
         Assert.Equal(config, await File.ReadAllTextAsync(Path.Combine(site.Path, Bench.SiteConfigFile)));
         Assert.Equal(before, await BackupSupport.RowsAsync(BenchHost.Sites(b.Bench).Find(site.Name)!));
+    }
+
+    private static Task<BenchCli.Result> RestoreAsync(TempBench b, Site site, string file) =>
+        BenchCli.RunAsync(b.Root, ["--site", site.Name, "restore", file, "--skip-migrate", .. BackupSupport.RootArgs(DbKind.MariaDb)]);
+
+    /// <summary>Checks the restored site, then drops its new database (the bench's own cleanup knows only the first).</summary>
+    private static async Task WithRestoredAsync(TempBench b, Site site, Func<Site, Task> check)
+    {
+        var restored = BenchHost.Sites(b.Bench).Find(site.Name)!;
+        try
+        {
+            await check(restored);
+        }
+        finally
+        {
+            await TempBench.Admin(DbKind.MariaDb).DropSiteDatabaseAsync(restored.Config.GetString("db_name")!);
+        }
     }
 
     private static async Task<long> ComLoadAsync()
